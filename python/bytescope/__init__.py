@@ -1,0 +1,15 @@
+"""bytescope: see why Python code got slower, down to its bytecode.
+
+Two libraries and a runner, standard library only:
+
+* ``bytescope.bytecode``  - the bytecode visualizer (``BytecodeVisualizer``, ``diff_sources``)
+* ``bytescope.profiling`` - the call-tree profiler (``Profiler``)
+* ``bytescope.harness``   - runs entry points and writes the results JSON the action gates on
+"""
+
+__version__ = "0.1.0"
+
+from .bytecode import BytecodeVisualizer, diff_sources
+from .profiling import Profiler
+
+__all__ = ["BytecodeVisualizer", "Profiler", "diff_sources", "__version__"]

@@ -1,0 +1,97 @@
+// `npm test`: vitest, then the Python unittest suite on every CPython 3.10+ found on this machine.
+// Prints a line per interpreter and ends with one "N passed, N failed, N skipped" line for the whole run.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { findPythons, noPythonMessage } from './find-pythons.mjs'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const jobs = Math.max(1, Number(process.env.BYTESCOPE_TEST_JOBS ?? 2))
+
+function run(command, args, { capture = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' })
+    let output = ''
+    if (capture) {
+      child.stdout.on('data', (d) => (output += d))
+      child.stderr.on('data', (d) => (output += d))
+    }
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }))
+    child.on('error', (error) => resolve({ code: 127, output: String(error) }))
+  })
+}
+
+/** Counts from unittest's closing lines: "Ran N tests in …" then "OK (skipped=S)" or "FAILED (failures=F, errors=E)". */
+export function parseUnittest(output) {
+  const ran = /^Ran (\d+) tests? in /m.exec(output)
+  const tail = /^(OK|FAILED)(?: \(([^)]*)\))?\s*$/m.exec(output.slice(ran ? ran.index : 0))
+  const field = (name) => Number(new RegExp(`${name}=(\\d+)`).exec(tail?.[2] ?? '')?.[1] ?? 0)
+  const total = ran ? Number(ran[1]) : 0
+  const failed = field('failures') + field('errors') + field('unexpected successes')
+  const skipped = field('skipped') + field('expected failures')
+  return { ok: tail?.[1] === 'OK', total, failed, skipped, passed: total - failed - skipped }
+}
+
+async function vitest() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bytescope-vitest-'))
+  const report = path.join(dir, 'report.json')
+  const { code } = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+  let counts = { passed: 0, failed: 0, skipped: 0 }
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'))
+    counts = {
+      passed: json.numPassedTests,
+      failed: json.numFailedTests + (json.numFailedTestSuites ?? 0),
+      skipped: json.numPendingTests + json.numTodoTests,
+    }
+  } catch {
+    counts.failed = 1 // no report: vitest itself failed
+  }
+  rmSync(dir, { recursive: true, force: true })
+  const ok = code === 0 && counts.failed === 0 && counts.passed > 0
+  console.log(`vitest: ${ok ? 'ok' : 'FAILED'}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
+  return { ok, ...counts }
+}
+
+async function pythonSuites() {
+  const { found, tried } = findPythons()
+  if (found.length === 0) {
+    console.error(noPythonMessage(tried))
+    return { ok: false, passed: 0, failed: 1, skipped: 0 }
+  }
+  console.log(`python: testing on ${found.map((p) => `${p.minor} (${p.executable})`).join(', ')}`)
+  const results = []
+  const queue = [...found]
+  const worker = async () => {
+    for (let python = queue.shift(); python; python = queue.shift()) {
+      const started = Date.now()
+      const args = ['-X', 'utf8', '-m', 'unittest', 'discover', '-s', 'python/tests', '-t', 'python']
+      const { code, output } = await run(python.executable, args, { capture: true })
+      const counts = parseUnittest(output)
+      const ok = code === 0 && counts.ok && counts.total > 0
+      const seconds = ((Date.now() - started) / 1000).toFixed(1)
+      // Failures print the whole output so the failing interpreter's tracebacks are in the log.
+      if (!ok) process.stdout.write(`\n----- Python ${python.minor} output -----\n${output}\n`)
+      console.log(
+        `python ${python.minor}: ${ok ? 'ok' : 'FAILED'}: ${counts.passed} passed, ${counts.failed} failed, ` +
+          `${counts.skipped} skipped in ${seconds}s (${python.executable})`,
+      )
+      results.push({ ok, ...counts })
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(jobs, found.length) }, worker))
+  return results.reduce(
+    (a, r) => ({ ok: a.ok && r.ok, passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+    { ok: true, passed: 0, failed: 0, skipped: 0 },
+  )
+}
+
+const only = process.argv[2]
+const parts = []
+if (only !== 'python') parts.push(await vitest())
+if (only !== 'vitest') parts.push(await pythonSuites())
+const total = parts.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }))
+console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`)
+process.exit(parts.every((p) => p.ok) ? 0 : 1)

@@ -1,0 +1,185 @@
+// The results file written by `python -m bytescope run`: its TypeScript shape and its validation against the one
+// committed JSON Schema (schema/results.schema.json), shared with the Python side.
+import { Ajv } from 'ajv'
+import schema from '../schema/results.schema.json' with { type: 'json' }
+
+export const RESULTS_SCHEMA_VERSION = 1
+
+export interface Environment {
+  python_version: string
+  implementation: string
+  executable: string
+  platform: string
+  system?: string
+  machine?: string
+  cpu_count: number | null
+  commit: string | null
+}
+
+export interface Settings {
+  repeat: number
+  warmup: number
+  timeout: number
+  memory: boolean
+  instructions: boolean
+}
+
+export interface EntryError {
+  type: string
+  message: string
+  traceback: string | null
+  phase?: string
+}
+
+export interface TimeStats {
+  samples_ns: number[]
+  cpu_samples_ns: number[]
+  median_ns: number
+  mean_ns: number
+  min_ns: number
+  max_ns?: number
+  stdev_ns: number
+  mad_ns: number
+  cpu_median_ns?: number
+}
+
+export interface Frame {
+  filename: string
+  lineno: number
+}
+
+export interface AllocationSite {
+  size_bytes: number
+  count: number
+  traceback: Frame[]
+}
+
+export interface MemoryStats {
+  peak_bytes: number
+  allocated_bytes: number
+  allocations: number
+  top_sites: AllocationSite[]
+}
+
+export interface InstructionCounts {
+  total: number
+  method: 'sys.monitoring' | 'settrace'
+  functions: { qualname: string; filename: string; lineno: number; count: number }[]
+}
+
+export interface FunctionRow {
+  qualname: string
+  filename: string
+  lineno: number
+  calls: number
+  primitive_calls: number
+  own_ns: number
+  total_ns: number
+}
+
+export interface TreeNode {
+  name: string
+  filename: string
+  lineno: number
+  calls: number
+  own_ns: number
+  total_ns: number
+  children: TreeNode[]
+}
+
+export interface Profile {
+  schema_version: number
+  clock: 'wall' | 'cpu'
+  functions: FunctionRow[]
+  tree: TreeNode
+  overhead?: Record<string, unknown> | null
+}
+
+export interface NormalizedInstruction {
+  opname: string
+  argrepr: string
+  category: string
+  label?: string | null
+  line?: number | null
+}
+
+export interface CapturedFunction {
+  qualname: string
+  filename: string
+  firstlineno: number
+  lastlineno: number
+  hash: string
+  instructions: NormalizedInstruction[]
+  category_counts: Record<string, number>
+}
+
+export interface ResultsEntry {
+  name: string
+  target: string
+  status: 'ok' | 'error' | 'timeout'
+  error: EntryError | null
+  import_ns?: number | null
+  output?: {
+    stdout?: string
+    stderr?: string
+    stdout_bytes?: number
+    stderr_bytes?: number
+    truncated?: boolean
+  } | null
+  time: TimeStats | null
+  memory: MemoryStats | null
+  instructions: InstructionCounts | null
+  profile: Profile | null
+  functions: CapturedFunction[]
+}
+
+export interface Results {
+  schema_version: number
+  bytescope_version: string
+  created_at: string
+  environment: Environment
+  settings: Settings
+  entries: ResultsEntry[]
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false })
+const validate = ajv.compile(schema)
+
+/** Thrown for a results file that is not valid JSON or does not match the schema; `message` is one readable line. */
+export class ResultsValidationError extends Error {
+  override name = 'ResultsValidationError'
+}
+
+/** Parses and validates a results file's text; `source` names it in errors. */
+export function parseResults(text: string, source: string): Results {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new ResultsValidationError(`${source} is not valid JSON: ${(error as Error).message}`)
+  }
+  return checkResults(data, source)
+}
+
+/** Validates already-parsed data as a results file. */
+export function checkResults(data: unknown, source: string): Results {
+  const version = (data as { schema_version?: unknown } | null)?.schema_version
+  if (typeof data === 'object' && data !== null && version !== undefined && version !== RESULTS_SCHEMA_VERSION) {
+    throw new ResultsValidationError(
+      `${source} has results schema_version ${JSON.stringify(version)}; this bytescope reads version ${RESULTS_SCHEMA_VERSION}`,
+    )
+  }
+  if (!validate(data)) {
+    const problems = (validate.errors ?? [])
+      .slice(0, 3)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+      .join('; ')
+    throw new ResultsValidationError(`${source} is not a bytescope results file: ${problems}`)
+  }
+  return data as unknown as Results
+}
+
+/** "3.12" from "3.12.1": base and head are comparable for time and instructions only on the same minor version. */
+export function pythonMinor(results: Results): string {
+  return results.environment.python_version.split('.').slice(0, 2).join('.')
+}

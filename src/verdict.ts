@@ -1,0 +1,69 @@
+// What the gate decides (src/gate.ts computes it; reports and publishers only read it).
+import type { Results, ResultsEntry } from './results.js'
+
+export type MetricName = 'time' | 'memory' | 'instructions'
+
+/** regression/improvement: past the threshold (and significant, for time); not-comparable: e.g. other Python minor. */
+export type MetricStatus = 'regression' | 'improvement' | 'unchanged' | 'not-comparable' | 'not-measured'
+
+export interface MetricComparison {
+  metric: MetricName
+  status: MetricStatus
+  /** Base and head values: median wall ns (time), tracemalloc peak bytes (memory), executed instructions. */
+  base: number | null
+  head: number | null
+  /** Relative change, (head - base) / base; null when either side is missing. */
+  change: number | null
+  /** Relative threshold in force for this entry and metric, e.g. 0.1 for 10%. */
+  threshold: number | null
+  /** Time only: confidence interval of the relative change of the median, and its confidence level. */
+  ci?: { low: number; high: number; level: number } | null
+  /** Time only: two-sided p-value of the significance test. */
+  pValue?: number | null
+  /** Memory only: the absolute peak budget in bytes, when set, and whether head exceeds it. */
+  budget?: number | null
+  overBudget?: boolean
+  /** One line a person reads, e.g. "median +12.3% (95% CI +8.1% … +16.0%), p=0.002 > 10% threshold". */
+  reason: string
+}
+
+export type EntryStatus = 'regression' | 'improvement' | 'unchanged' | 'new' | 'removed' | 'error' | 'not-comparable'
+
+export interface EntryVerdict {
+  name: string
+  status: EntryStatus
+  base: ResultsEntry | null
+  head: ResultsEntry | null
+  metrics: MetricComparison[]
+}
+
+export type GateResult = 'pass' | 'fail' | 'no-baseline' | 'error'
+
+export interface Verdict {
+  result: GateResult
+  entries: EntryVerdict[]
+  regressions: number
+  improvements: number
+  unchanged: number
+  /** False when base and head ran on different Python minor versions (time and instructions not compared). */
+  samePython: boolean
+  /** One line per regression, as given to core.setFailed. */
+  failures: string[]
+  head: Results
+  base: Results | null
+}
+
+/** Where the baseline came from, for the report footer. */
+export interface BaselineInfo {
+  source: 'path' | 'artifact'
+  /** A file path, or the artifact name. */
+  location: string
+  commit: string | null
+  /** Workflow run that produced the artifact, and its URL. */
+  runId?: number
+  runUrl?: string
+  /** How many commits the baseline is behind the pull request's base, when known. */
+  behindBy?: number | null
+  /** Candidates that were skipped, one line each (corrupt, schema mismatch, expired…). */
+  skipped?: string[]
+}
