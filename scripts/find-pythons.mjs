@@ -10,7 +10,10 @@ function probe(executable) {
   try {
     const out = execFileSync(
       executable,
-      ['-c', 'import sys, platform; print(platform.python_implementation(), "%d.%d" % sys.version_info[:2], sys.executable)'],
+      [
+        '-c',
+        'import sys, platform; print(platform.python_implementation(), "%d.%d" % sys.version_info[:2], sys.executable)',
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20000 },
     )
     const [implementation, minor, resolved] = out.trim().split(' ')
@@ -23,7 +26,10 @@ function probe(executable) {
 function pyenvCandidates() {
   try {
     const root = execFileSync('pyenv', ['root'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    const versions = execFileSync('pyenv', ['versions', '--bare'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    const versions = execFileSync('pyenv', ['versions', '--bare'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     return versions
       .split('\n')
       .map((v) => v.trim())

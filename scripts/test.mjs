@@ -9,6 +9,9 @@ import { findPythons, noPythonMessage } from './find-pythons.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const jobs = Math.max(1, Number(process.env.BYTESCOPE_TEST_JOBS ?? 2))
+// The runner's own tests point it at a scratch suite.
+const pythonTests = process.env.BYTESCOPE_PYTHON_TESTS ?? 'python/tests'
+const pythonTop = process.env.BYTESCOPE_PYTHON_TESTS ? pythonTests : 'python'
 
 function run(command, args, { capture = false } = {}) {
   return new Promise((resolve) => {
@@ -37,7 +40,13 @@ export function parseUnittest(output) {
 async function vitest() {
   const dir = mkdtempSync(path.join(tmpdir(), 'bytescope-vitest-'))
   const report = path.join(dir, 'report.json')
-  const { code } = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+  const { code } = await run('npx', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ])
   let counts = { passed: 0, failed: 0, skipped: 0 }
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'))
@@ -51,7 +60,9 @@ async function vitest() {
   }
   rmSync(dir, { recursive: true, force: true })
   const ok = code === 0 && counts.failed === 0 && counts.passed > 0
-  console.log(`vitest: ${ok ? 'ok' : 'FAILED'}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
+  console.log(
+    `vitest: ${ok ? 'ok' : 'FAILED'}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+  )
   return { ok, ...counts }
 }
 
@@ -67,7 +78,7 @@ async function pythonSuites() {
   const worker = async () => {
     for (let python = queue.shift(); python; python = queue.shift()) {
       const started = Date.now()
-      const args = ['-X', 'utf8', '-m', 'unittest', 'discover', '-s', 'python/tests', '-t', 'python']
+      const args = ['-X', 'utf8', '-m', 'unittest', 'discover', '-s', pythonTests, '-t', pythonTop]
       const { code, output } = await run(python.executable, args, { capture: true })
       const counts = parseUnittest(output)
       const ok = code === 0 && counts.ok && counts.total > 0
@@ -83,7 +94,12 @@ async function pythonSuites() {
   }
   await Promise.all(Array.from({ length: Math.min(jobs, found.length) }, worker))
   return results.reduce(
-    (a, r) => ({ ok: a.ok && r.ok, passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+    (a, r) => ({
+      ok: a.ok && r.ok,
+      passed: a.passed + r.passed,
+      failed: a.failed + r.failed,
+      skipped: a.skipped + r.skipped,
+    }),
     { ok: true, passed: 0, failed: 0, skipped: 0 },
   )
 }
@@ -92,6 +108,10 @@ const only = process.argv[2]
 const parts = []
 if (only !== 'python') parts.push(await vitest())
 if (only !== 'vitest') parts.push(await pythonSuites())
-const total = parts.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }))
+const total = parts.reduce((a, r) => ({
+  passed: a.passed + r.passed,
+  failed: a.failed + r.failed,
+  skipped: a.skipped + r.skipped,
+}))
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`)
 process.exit(parts.every((p) => p.ok) ? 0 : 1)

@@ -36,6 +36,8 @@ export interface Config {
   instructionsThreshold: number
   /** Time only: a change is significant when the Mann–Whitney U p-value is below this (e.g. 0.01). */
   significance: number
+  /** Which timings the time gate compares: process CPU time (immune to waiting for a busy CPU) or wall time. */
+  clock: 'cpu' | 'wall'
   /** A results JSON to compare with; wins over artifacts. */
   baselinePath: string | null
   baselineArtifact: string
@@ -64,8 +66,9 @@ export const DEFAULTS = {
   timeout: 300,
   timeThreshold: 0.05,
   memoryThreshold: 0.001,
-  instructionsThreshold: 0.001,
+  instructionsThreshold: 0.01,
   significance: 0.01,
+  clock: 'cpu' as const,
   memory: true,
   instructions: false,
   baselineArtifact: 'bytescope-baseline',
@@ -115,7 +118,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'time-threshold',
     kind: 'percent',
     inFile: true,
-    help: `median time growth that fails (default: ${pct(DEFAULTS.timeThreshold)})`,
+    help: `median time growth that fails (default: ${thresholdText(DEFAULTS.timeThreshold)})`,
   },
   {
     key: 'significance',
@@ -124,10 +127,17 @@ export const SETTINGS: readonly Setting[] = [
     help: `p-value below which a time change is real (default: ${DEFAULTS.significance})`,
   },
   {
+    key: 'clock',
+    kind: 'choice',
+    inFile: true,
+    choices: ['cpu', 'wall'],
+    help: `timings the time gate compares (default: ${DEFAULTS.clock})`,
+  },
+  {
     key: 'memory-threshold',
     kind: 'percent',
     inFile: true,
-    help: `peak memory growth that fails (default: ${pct(DEFAULTS.memoryThreshold)})`,
+    help: `peak memory growth that fails (default: ${thresholdText(DEFAULTS.memoryThreshold)})`,
   },
   {
     key: 'max-peak-memory',
@@ -146,7 +156,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'instructions-threshold',
     kind: 'percent',
     inFile: true,
-    help: `executed instructions growth that fails (default: ${pct(DEFAULTS.instructionsThreshold)})`,
+    help: `executed instructions growth that fails (default: ${thresholdText(DEFAULTS.instructionsThreshold)})`,
   },
   { key: 'baseline-path', kind: 'path', inFile: true, help: 'a results JSON to compare with (wins over artifacts)' },
   {
@@ -265,6 +275,7 @@ export function loadConfig(sources: ConfigSources): Config {
     instructions: setting('instructions', parseBool) ?? DEFAULTS.instructions,
     instructionsThreshold: setting('instructions-threshold', parsePercent) ?? DEFAULTS.instructionsThreshold,
     significance: setting('significance', parseProbability) ?? DEFAULTS.significance,
+    clock: (setting('clock', choice('clock')) as Config['clock']) ?? DEFAULTS.clock,
     baselinePath:
       fromInput('baseline-path', (v, where) => path.resolve(sources.cwd, parseString(v, where))) ??
       fromFile('baseline-path', filePath) ??
@@ -561,6 +572,7 @@ function parseName(name: string, where: string): string {
   return name
 }
 
-function pct(fraction: number): string {
+/** A threshold as the user writes it: 0.05 -> "5%". */
+export function thresholdText(fraction: number): string {
   return `${+(fraction * 100).toFixed(3)}%`
 }

@@ -22,13 +22,19 @@ export interface Settings {
   timeout: number
   memory: boolean
   instructions: boolean
+  /** Absolute project directory: the entries' working directory, first on sys.path. */
+  cwd?: string
 }
 
+export type Phase = 'import' | 'warmup' | 'timing' | 'profile' | 'memory' | 'instructions' | 'capture'
+
 export interface EntryError {
+  /** Exception type (module-qualified unless a builtin), or Timeout, Crash, Exit, HarnessError. */
   type: string
   message: string
+  /** The user's traceback; for Crash/Exit the tail of the worker's stderr. */
   traceback: string | null
-  phase?: string
+  phase?: Phase
 }
 
 export interface TimeStats {
@@ -55,16 +61,23 @@ export interface AllocationSite {
 }
 
 export interface MemoryStats {
+  /** tracemalloc peak during one call, above what was traced before it. */
   peak_bytes: number
+  /** Bytes allocated during the call and still alive when it returned. */
   allocated_bytes: number
   allocations: number
   top_sites: AllocationSite[]
+  traceback_limit?: number
 }
 
 export interface InstructionCounts {
   total: number
   method: 'sys.monitoring' | 'settrace'
+  /** The functions that executed the most instructions (at most 200), most first. */
   functions: { qualname: string; filename: string; lineno: number; count: number }[]
+  /** total = listed counts + omitted_count. */
+  omitted_functions?: number
+  omitted_count?: number
 }
 
 export interface FunctionRow {
@@ -73,6 +86,7 @@ export interface FunctionRow {
   lineno: number
   calls: number
   primitive_calls: number
+  resumes?: number
   own_ns: number
   total_ns: number
 }
@@ -84,6 +98,10 @@ export interface TreeNode {
   calls: number
   own_ns: number
   total_ns: number
+  resumes?: number
+  /** Subtrees left out below this node, and their total time (included in total_ns). */
+  pruned_nodes?: number
+  pruned_ns?: number
   children: TreeNode[]
 }
 
@@ -93,6 +111,8 @@ export interface Profile {
   functions: FunctionRow[]
   tree: TreeNode
   overhead?: Record<string, unknown> | null
+  /** Rows left out: outside the top 150 by own and by total time, and not the project's. */
+  omitted_functions?: number
 }
 
 export interface NormalizedInstruction {
@@ -131,6 +151,8 @@ export interface ResultsEntry {
   instructions: InstructionCounts | null
   profile: Profile | null
   functions: CapturedFunction[]
+  /** Wall time of the whole entry as the harness saw it (process start to result). */
+  elapsed_ns?: number
 }
 
 export interface Results {

@@ -18,6 +18,8 @@ export interface MetricComparison {
   threshold: number | null
   /** Time only: confidence interval of the relative change of the median, and its confidence level. */
   ci?: { low: number; high: number; level: number } | null
+  /** Time only: which samples were compared, process CPU time or wall time. */
+  clock?: 'cpu' | 'wall'
   /** Time only: two-sided p-value of the significance test. */
   pValue?: number | null
   /** Memory only: the absolute peak budget in bytes, when set, and whether head exceeds it. */

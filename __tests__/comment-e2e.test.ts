@@ -1,0 +1,361 @@
+// The pull-request comment end to end: the bundled action, run as GitHub runs it, measures a real project, compares
+// it with a real baseline (measured once by the harness from the project's previous version), and comments through
+// the local GitHub's issue-comment API (shapes checked against GitHub's OpenAPI description).
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
+import { afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { pullRequestEvent, pushEvent, runAction, type RunResult } from './support/action.js'
+import { installComments, type Comments } from './support/github-comments.js'
+import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+
+const PYTHON = '/root/.pyenv/versions/3.12.1/bin/python3'
+const PYTHON_DIR = resolve(process.env.BYTESCOPE_PYTHON_DIR ?? 'python')
+const HEAD_SHA = 'c0ffee'.padEnd(40, '0')
+const BASE_SHA = 'ba5e'.padEnd(40, '0')
+const MARKER = '<!-- bytescope-comment key= -->'
+
+// The measured project: `total` gains two attribute loads and a multiplication in its loop (a real bytecode change
+// and an exact instructions regression); `helper` is unchanged.
+const BASE = `
+class Item:
+    def __init__(self, i):
+        self.price = i
+        self.qty = i % 3
+
+
+def helper(n):
+    return n + 1
+
+
+def total(items):
+    s = 0
+    for item in items:
+        s += item.price
+    return s
+
+
+def work():
+    return helper(total([Item(i) for i in range(300)]))
+`
+const HEAD = BASE.replace('s += item.price\n', 's += item.price * item.qty\n')
+
+const INPUTS = {
+  'entry-points': 'work=bench.py:work',
+  python: PYTHON,
+  repeat: '3',
+  warmup: '0',
+  instructions: 'true',
+  'fail-on-regression': 'false',
+}
+
+let baselinePath: string
+
+function project(source: string, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bytescope-comment-'))
+  writeFileSync(join(dir, 'bench.py'), source)
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  return dir
+}
+
+/** Real results of `source`, measured by the harness as a base-branch run would have. */
+function measure(source: string, files: Record<string, string> = {}, entries = ['work=bench.py:work']): string {
+  const dir = project(source, files)
+  const out = join(dir, 'baseline.json')
+  execFileSync(
+    PYTHON,
+    [
+      '-m',
+      'bytescope',
+      'run',
+      '--cwd',
+      dir,
+      ...entries.flatMap((e) => ['--entry', e]),
+      '--repeat',
+      '3',
+      '--warmup',
+      '0',
+      '--instructions',
+      '--out',
+      out,
+    ],
+    { cwd: PYTHON_DIR, stdio: 'pipe' },
+  )
+  return out
+}
+
+beforeAll(() => {
+  baselinePath = measure(BASE)
+})
+
+const servers: GitHubServer[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+
+async function github(): Promise<{ gh: GitHubServer; comments: Comments }> {
+  const gh = await startGitHubServer()
+  servers.push(gh)
+  return { gh, comments: installComments(gh) }
+}
+
+function failed(result: RunResult): string {
+  return `exit ${result.code}\n${result.stdout}\n${result.stderr}`
+}
+
+interface PullRunOptions {
+  inputs?: Record<string, string>
+  number?: number
+  fork?: string
+  source?: string
+  files?: Record<string, string>
+}
+
+function pullRequestRun(gh: GitHubServer, options: PullRunOptions = {}): Promise<RunResult> {
+  return runAction({
+    server: gh,
+    inputs: { ...INPUTS, 'baseline-path': baselinePath, ...options.inputs },
+    event: 'pull_request',
+    eventPayload: pullRequestEvent(gh, {
+      action: 'synchronize',
+      number: options.number ?? 7,
+      baseSha: BASE_SHA,
+      headSha: HEAD_SHA,
+      fork: options.fork,
+    }),
+    workspace: project(options.source ?? HEAD, options.files),
+  })
+}
+
+const html = (markdown: string): string =>
+  micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] })
+
+const writes = (gh: GitHubServer) =>
+  gh.requests
+    .filter((r) => r.template?.includes('/comments') && r.method !== 'GET')
+    .map((r) => `${r.method} ${r.status}`)
+
+describe('the sticky comment', () => {
+  test('the first run creates the comment; ten more runs leave exactly one, updated in place', async () => {
+    const { gh, comments } = await github()
+    const first = await pullRequestRun(gh)
+    expect(first.code, failed(first)).toBe(0)
+    const [created, ...others] = comments.on(7)
+    expect(others).toHaveLength(0)
+    expect(created!.user).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' })
+    expect(first.outputs['comment-url']).toBe(created!.html_url)
+    const body = String(created!.body)
+    expect(body.split('\n')[0]).toBe(MARKER)
+    expect(body.length).toBeLessThanOrEqual(65_536)
+    // The report: verdict, table, and the bytecode diff of `total` with its loop change in words.
+    expect(body).toMatch(/^## 🔴 bytescope: 1 performance regression$/m)
+    expect(body).toContain('| <code>work</code> |')
+    expect(body).toContain('### Bytecode changes')
+    expect(body).toContain('<summary><code>total</code>')
+    expect(body).toContain('+2 attribute accesses inside a loop')
+    expect(body).toMatch(/^\+\s+LOAD_ATTR\s+qty$/m)
+    expect(body).toContain(`/blob/${HEAD_SHA}/bench.py#L`)
+    // GET /user is 403 for the app token, so the identity came from GraphQL's viewer.
+    expect(gh.requests.some((r) => r.path === '/graphql')).toBe(true)
+
+    for (let run = 0; run < 10; run++) {
+      const again = await pullRequestRun(gh)
+      expect(again.code, failed(again)).toBe(0)
+      expect(again.outputs['comment-url']).toBe(created!.html_url)
+    }
+    const [only, ...extra] = comments.on(7)
+    expect(extra).toHaveLength(0)
+    expect(only!.id).toBe(created!.id)
+    expect(String(only!.body).split('\n')[0]).toBe(MARKER)
+    // Timings differ run to run, so the body changed and was edited in place: never a second POST.
+    expect(writes(gh).filter((w) => w.startsWith('POST'))).toEqual(['POST 201'])
+    expect(writes(gh).filter((w) => w.startsWith('PATCH')).length).toBeGreaterThan(0)
+    expect(only!.updated_at).not.toBe(created!.updated_at)
+  })
+
+  test('a marker pasted by someone else is left alone', async () => {
+    const { gh, comments } = await github()
+    const pasted = comments.add(7, { login: 'mallory', body: `${MARKER}\nI copied your marker` })
+    const quoted = comments.add(7, { login: 'alice', body: `> ${MARKER}\nquoting the bot` })
+    const result = await pullRequestRun(gh)
+    expect(result.code, failed(result)).toBe(0)
+    const list = comments.on(7)
+    expect(list).toHaveLength(3)
+    expect(list[0]).toEqual(pasted)
+    expect(list[1]).toEqual(quoted)
+    expect(list[2]!.user).toMatchObject({ login: 'github-actions[bot]' })
+    expect(writes(gh)).toEqual(['POST 201'])
+    expect(result.stdout).toContain(`leaving alone comment ${String(pasted.id)} by mallory`)
+  })
+
+  test('more than 100 comments are paged through to find the sticky one', async () => {
+    const { gh, comments } = await github()
+    for (let i = 0; i < 130; i++) comments.add(7, { login: `user${i % 7}`, body: `comment ${i}` })
+    const first = await pullRequestRun(gh)
+    expect(first.code, failed(first)).toBe(0)
+    for (let i = 0; i < 120; i++) comments.add(7, { login: `user${i % 7}`, body: `later ${i}` })
+    const second = await pullRequestRun(gh)
+    expect(second.code, failed(second)).toBe(0)
+    const ours = comments.on(7).filter((c) => String(c.body).startsWith(MARKER))
+    expect(ours).toHaveLength(1)
+    expect(comments.on(7).indexOf(ours[0]!)).toBe(130)
+    const pages = gh.requests
+      .filter((r) => r.method === 'GET' && r.template?.endsWith('/comments'))
+      .map((r) => r.query.get('page') ?? '1')
+    expect(pages).toEqual(['1', '2', '1', '2', '3'])
+    expect(writes(gh)).toEqual(['POST 201', 'PATCH 200'])
+  })
+
+  test('two comment keys keep two comments', async () => {
+    const { gh, comments } = await github()
+    for (const key of ['py3.12', 'py3.13 & <b>', 'py3.12']) {
+      const result = await pullRequestRun(gh, { inputs: { 'comment-key': key } })
+      expect(result.code, failed(result)).toBe(0)
+    }
+    const list = comments.on(7)
+    expect(list.map((c) => String(c.body).split('\n')[0])).toEqual([
+      '<!-- bytescope-comment key=py3.12 -->',
+      '<!-- bytescope-comment key=py3.13%20%26%20%3Cb%3E -->',
+    ])
+    expect(writes(gh).filter((w) => w.startsWith('POST'))).toHaveLength(2)
+    expect(String(list[1]!.body)).toContain('bytescope (<code>py3.13 &#38; &#60;b&#62;</code>)')
+  })
+
+  test('a read-only token (a fork pull request) warns once, keeps the report, and does not fail the job', async () => {
+    const { gh, comments } = await github()
+    comments.readOnly.add(gh.token)
+    const result = await pullRequestRun(gh, { fork: 'contributor/octo-repo' })
+    expect(result.code, failed(result)).toBe(0)
+    expect(result.outputs.result).toBe('fail')
+    expect(comments.on(7)).toHaveLength(0)
+    expect(writes(gh)).toEqual(['POST 403'])
+    const warnings = result.stdout.split('\n').filter((l) => l.startsWith('::warning') && l.includes('comment'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('HTTP 403')
+    expect(warnings[0]).toContain('docs/workflows/')
+    expect(result.outputs['comment-url']).toBeUndefined()
+    expect(result.summary).toContain('### Bytecode changes')
+    expect(result.summary).toContain('<summary><code>total</code>')
+  })
+
+  test('the identity of a personal token comes from GET /user, and only its own comments are edited', async () => {
+    const { gh, comments } = await github()
+    comments.addUser('ghp_alice', 'alice')
+    comments.add(7, { login: 'github-actions[bot]', type: 'Bot', body: `${MARKER}\nold, from the workflow token` })
+    const result = await pullRequestRun(gh, { inputs: { 'github-token': 'ghp_alice' } })
+    expect(result.code, failed(result)).toBe(0)
+    const list = comments.on(7)
+    expect(list).toHaveLength(2)
+    expect(String(list[0]!.body)).toContain('old, from the workflow token')
+    expect(list[1]!.user).toMatchObject({ login: 'alice' })
+    expect(gh.requests.some((r) => r.path === '/graphql')).toBe(false)
+  })
+
+  test('without GraphQL, the workflow token is taken to be github-actions[bot]', async () => {
+    const { gh, comments } = await github()
+    comments.graphql = false
+    const existing = comments.add(7, { login: 'github-actions[bot]', type: 'Bot', body: `${MARKER}\nprevious run` })
+    const result = await pullRequestRun(gh)
+    expect(result.code, failed(result)).toBe(0)
+    expect(comments.on(7)).toHaveLength(1)
+    expect(comments.on(7)[0]!.id).toBe(existing.id)
+    expect(String(comments.on(7)[0]!.body)).toContain('### Bytecode changes')
+  })
+})
+
+describe('comment modes', () => {
+  test('never writes only the job summary', async () => {
+    const { gh } = await github()
+    const result = await pullRequestRun(gh, { inputs: { comment: 'never' } })
+    expect(result.code, failed(result)).toBe(0)
+    expect(gh.requests.filter((r) => r.template?.includes('comments') || r.path === '/user')).toEqual([])
+    expect(result.summary).toContain('### Bytecode changes')
+  })
+
+  test('auto does not comment outside pull requests; always comments on the regression of a commit in a pull request', async () => {
+    const { gh, comments } = await github()
+    comments.pullsForCommit[HEAD_SHA] = [12]
+    const push = (comment: string) =>
+      runAction({
+        server: gh,
+        inputs: { ...INPUTS, 'baseline-path': baselinePath, comment, 'upload-baseline': 'false' },
+        event: 'push',
+        eventPayload: pushEvent(gh, { ref: 'refs/heads/feature', after: HEAD_SHA }),
+        workspace: project(HEAD),
+      })
+    const auto = await push('auto')
+    expect(auto.code, failed(auto)).toBe(0)
+    expect(gh.requests.filter((r) => r.template?.includes('pulls') || r.template?.includes('comments'))).toEqual([])
+    const always = await push('always')
+    expect(always.code, failed(always)).toBe(0)
+    expect(always.outputs.result).toBe('fail')
+    expect(comments.on(12)).toHaveLength(1)
+    expect(always.outputs['comment-url']).toBe(comments.on(12)[0]!.html_url)
+  })
+})
+
+describe('hostile names and sizes', () => {
+  test('hostile entry names, file names and function names render as text', async () => {
+    const { gh, comments } = await github()
+    const hostileScript = 'we|rd `x` <img src=x onerror=alert(1)> @org-team 名前.py'
+    const hostileQualname = '<!-- x --> </details> `|` @org/team <script>alert(1)</script> ' + 'ü'.repeat(300)
+    const rename = (source: string) =>
+      `${source}\ntotal.__code__ = total.__code__.replace(co_qualname=${JSON.stringify(hostileQualname)})\n`
+    const script = (source: string) => `${rename(source)}\nwork()\n`
+    const entry = `@org/team | \`x\` <!-- <b>名前</b>=${hostileScript}`
+    const base = measure(rename(BASE), { [hostileScript]: script(BASE) }, [entry])
+    const result = await pullRequestRun(gh, {
+      inputs: { 'entry-points': entry, 'baseline-path': base },
+      source: rename(HEAD),
+      files: { [hostileScript]: script(HEAD) },
+    })
+    expect(result.code, failed(result)).toBe(0)
+    const [comment] = comments.on(7)
+    const body = String(comment!.body)
+    expect(body.split('\n')[0]).toBe(MARKER)
+    expect(body.indexOf('<!--', 1)).toBe(-1)
+    const rendered = html(body)
+    expect(rendered).not.toMatch(/<img|<script|<b>/)
+    const outsideCode = rendered.replace(/<pre>[\s\S]*?<\/pre>/g, '').replace(/<code>[\s\S]*?<\/code>/g, '')
+    expect(outsideCode).not.toMatch(/@org/)
+    expect((rendered.match(/<details>/g) ?? []).length).toBe((rendered.match(/<\/details>/g) ?? []).length)
+    for (const table of rendered.match(/<table>[\s\S]*?<\/table>/g) ?? []) {
+      const widths = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => (r[1]!.match(/<t[hd][ >]/g) ?? []).length)
+      expect(new Set(widths).size).toBe(1)
+    }
+    expect(rendered).toContain('名前')
+    expect(rendered).toContain('<summary><code>&lt;!-- x --&gt; &lt;/details&gt;')
+  })
+
+  test('a huge bytecode diff keeps the comment under 65,536 characters and says where the rest is', async () => {
+    const { gh, comments } = await github()
+    // 60 functions of 300 statements each, every one of them changed: several hundred kilobytes of diff.
+    const functions = (scale: number) =>
+      Array.from(
+        { length: 60 },
+        (_, f) =>
+          `def f${f}(x):\n` +
+          Array.from({ length: 300 }, (_, i) => `    x = x * ${scale} + ${i}\n`).join('') +
+          '    return x\n',
+      ).join('\n')
+    const source = (scale: number) =>
+      `${functions(scale)}\n\ndef work():\n    return [globals()[f"f{i}"](1) for i in range(60)]\n`
+    const base = measure(source(2))
+    const result = await pullRequestRun(gh, { source: source(3), inputs: { 'baseline-path': base } })
+    expect(result.code, failed(result)).toBe(0)
+    const body = String(comments.on(7)[0]!.body)
+    expect(body.length).toBeLessThanOrEqual(65_536)
+    expect(body.length).toBeGreaterThan(30_000)
+    expect(body).toContain('characters, this report leaves out:')
+    expect(body).toMatch(/bytecode diffs of <code>f\d+<\/code>, .* and \d+ more/)
+    expect(body).toContain('The full report is in the [job summary](')
+    // The job summary has room for all of it.
+    expect(result.summary.length).toBeGreaterThan(body.length * 3)
+    expect(result.summary).not.toContain('this report leaves out')
+    const fences = body.split('\n').filter((l) => /^`{3,}/.test(l))
+    expect(fences.length % 2).toBe(0)
+  })
+})

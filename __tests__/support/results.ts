@@ -1,0 +1,71 @@
+// Builds schema-valid results objects for gate and report unit tests, so each test states only what it is about.
+import type { Results, ResultsEntry } from '../../src/results.js'
+
+export interface EntryOptions {
+  name?: string
+  samples?: number[]
+  /** CPU time samples; the wall samples by default. */
+  cpuSamples?: number[]
+  peak?: number | null
+  instructions?: number | null
+  status?: ResultsEntry['status']
+}
+
+export function entry(options: EntryOptions = {}): ResultsEntry {
+  const samples = options.samples ?? [100, 101, 99, 100, 102]
+  const sorted = [...samples].sort((a, b) => a - b)
+  const median = sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
+  const failed = options.status !== undefined && options.status !== 'ok'
+  return {
+    name: options.name ?? 'work',
+    target: 'pkg.bench:work',
+    status: options.status ?? 'ok',
+    error: failed ? { type: 'ZeroDivisionError', message: 'division by zero', traceback: null, phase: 'timing' } : null,
+    time: failed
+      ? null
+      : {
+          samples_ns: samples,
+          cpu_samples_ns: options.cpuSamples ?? samples,
+          median_ns: median,
+          mean_ns: samples.reduce((a, b) => a + b, 0) / samples.length,
+          min_ns: sorted[0]!,
+          stdev_ns: 1,
+          mad_ns: 1,
+        },
+    memory:
+      failed || options.peak === null
+        ? null
+        : { peak_bytes: options.peak ?? 100_000, allocated_bytes: 200_000, allocations: 1000, top_sites: [] },
+    instructions:
+      failed || options.instructions == null ? null : { total: options.instructions, method: 'settrace', functions: [] },
+    profile: null,
+    functions: [],
+  }
+}
+
+export function results(entries: ResultsEntry[], pythonVersion = '3.12.1'): Results {
+  return {
+    schema_version: 1,
+    bytescope_version: '0.1.0',
+    created_at: '2026-11-20T00:00:00Z',
+    environment: {
+      python_version: pythonVersion,
+      implementation: 'CPython',
+      executable: '/usr/bin/python3',
+      platform: 'Linux-6.1-x86_64',
+      cpu_count: 2,
+      commit: null,
+    },
+    settings: { repeat: 5, warmup: 1, timeout: 60, memory: true, instructions: true },
+    entries,
+  }
+}
+
+/** Samples around `center` with a deterministic spread of about ±`spread` (relative). */
+export function noisy(center: number, n: number, spread = 0.02, seed = 1): number[] {
+  let state = seed
+  return Array.from({ length: n }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648
+    return Math.round(center * (1 + spread * (2 * (state / 2147483648) - 1)))
+  })
+}

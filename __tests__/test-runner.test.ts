@@ -1,0 +1,55 @@
+// `npm test`'s Python half: every interpreter is named with its result, and a failure on any one fails the run.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const root = path.resolve(import.meta.dirname, '..')
+const runner = path.join(root, 'scripts/test.mjs')
+const scratch = mkdtempSync(path.join(tmpdir(), 'bytescope-runner-'))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+function runPythonHalf(env: Record<string, string | undefined>) {
+  return spawnSync(process.execPath, [runner, 'python'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  })
+}
+
+describe('scripts/test.mjs', () => {
+  it('fails with one line naming every interpreter tried when there is no CPython 3.10+', () => {
+    const result = runPythonHalf({ PATH: path.join(scratch, 'empty-bin'), PYENV_ROOT: scratch })
+    expect(result.status).toBe(1)
+    const line = result.stderr.split('\n').find((l) => l.includes('no CPython 3.10+ found'))
+    expect(line).toContain('tried: python3.10, python3.11, python3.12, python3.13, python3.14')
+  })
+
+  it('names the interpreter a test fails on and fails the run', () => {
+    const suite = path.join(scratch, 'suite')
+    spawnSync('mkdir', ['-p', suite])
+    writeFileSync(
+      path.join(suite, 'test_probe.py'),
+      [
+        'import sys, unittest',
+        'class Probe(unittest.TestCase):',
+        '    def test_runs(self):',
+        '        self.assertTrue(True)',
+        '    def test_only_on_oldest(self):',
+        '        # Fails everywhere but 3.10, so exactly the newer interpreters must be named as failing.',
+        '        self.assertEqual(sys.version_info[:2], (3, 10))',
+        '',
+      ].join('\n'),
+    )
+    const result = runPythonHalf({ BYTESCOPE_PYTHON_TESTS: suite })
+    const lines = result.stdout.split('\n').filter((l) => /^python 3\.\d+: /.test(l))
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) {
+      if (line.startsWith('python 3.10:')) expect(line).toMatch(/: ok: 2 passed, 0 failed/)
+      else expect(line).toMatch(/: FAILED: 1 passed, 1 failed/)
+    }
+    expect(result.status).toBe(lines.length === 1 && lines[0]!.startsWith('python 3.10:') ? 0 : 1)
+    expect(result.stdout).toMatch(/^\d+ passed, \d+ failed, \d+ skipped$/m)
+  })
+})

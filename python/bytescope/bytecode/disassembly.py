@@ -1,0 +1,156 @@
+"""Read one code object through ``dis.get_instructions`` into version-independent, stable records.
+
+This is the only module that touches ``dis`` instruction objects.  Differences between CPython versions (line
+numbers, jump-target labels, specialised opnames, exception tables) are absorbed here by feature detection, so
+everything above it sees one shape.
+"""
+
+import dis
+from types import CodeType
+from typing import Any, List, NamedTuple, Optional
+
+JUMP_OPCODES = frozenset(getattr(dis, "hasjump", ())) | frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+CONST_OPCODES = frozenset(dis.hasconst)
+_KW_NAMES = dis.opmap.get("KW_NAMES")
+# Quickened (specialised) opnames back to the base instruction they stand for.
+_DEOPT = {spec: base for base, specs in getattr(dis, "_specializations", {}).items() for spec in specs}
+_HAS_LINE_NUMBER = "line_number" in dis.Instruction._fields
+_HAS_POSITIONS = "positions" in dis.Instruction._fields
+_CO_NEWLOCALS = 0x2  # set on function scopes; class bodies and modules lack it
+
+
+_EXITS = frozenset(
+    {"RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_ABSOLUTE",
+     "JUMP_BACKWARD_NO_INTERRUPT", "JUMP", "JUMP_NO_INTERRUPT"}
+)
+
+
+def falls_through(opname: str) -> bool:
+    """False for instructions after which control never reaches the next one (unconditional jumps, exits)."""
+    if opname.startswith("INSTRUMENTED_"):
+        opname = opname[len("INSTRUMENTED_"):]
+    return opname not in _EXITS and not (opname.startswith("JUMP") and "_IF_" not in opname)
+
+
+class _FallsThrough(dict):
+    def __missing__(self, opname):
+        value = self[opname] = falls_through(opname)
+        return value
+
+
+FALLS_THROUGH = _FallsThrough()
+class Op(NamedTuple):
+    """One instruction as read: base opname, stable argrepr, its source line and its jump target and label."""
+
+    offset: int
+    opname: str  # base (deoptimised) opname
+    shown_opname: str  # as dis.get_instructions reported it
+    opcode: int
+    arg: Optional[int]
+    argval: Any
+    argrepr: str
+    line: Optional[int]
+    target: Optional[int]  # jump-target offset
+    label: Optional[str]  # this instruction's own label, when something jumps (or unwinds) to it
+
+
+class ExceptionEntry(NamedTuple):
+    start: int
+    end: int
+    target: int
+    depth: int
+    lasti: bool
+
+
+class Listing(NamedTuple):
+    code: CodeType
+    ops: List[Op]
+    labels: dict  # offset -> "L1", "L2", ... in offset order
+    exception_entries: List[ExceptionEntry]
+
+
+_UNSTABLE_REPR = (CodeType, tuple, frozenset)
+
+
+def stable_repr(value) -> str:
+    """``repr`` without memory addresses or hash-seed dependent ordering, so it is identical across runs."""
+    if isinstance(value, CodeType):
+        return f"<code {value.co_name}>"
+    if isinstance(value, tuple):
+        items = [stable_repr(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    if isinstance(value, frozenset):
+        return f"frozenset({{{', '.join(sorted(stable_repr(v) for v in value))}}})" if value else "frozenset()"
+    return repr(value)
+
+
+def exception_entries(code: CodeType) -> List[ExceptionEntry]:
+    """The exception table (3.11+); empty before 3.11, where handlers are SETUP_* jumps."""
+    if not getattr(code, "co_exceptiontable", None):
+        return []
+    parse = getattr(dis, "_parse_exception_table", None)
+    entries = parse(code) if parse else dis.Bytecode(code).exception_entries
+    return [ExceptionEntry(e.start, e.end, e.target, e.depth, bool(e.lasti)) for e in entries]
+
+
+def read(code: CodeType) -> Listing:
+    raw = list(dis.get_instructions(code))
+    entries = exception_entries(code)
+    targets = {i.argval for i in raw if i.opcode in JUMP_OPCODES}
+    targets.update(e.target for e in entries)
+    labels = {offset: f"L{n}" for n, offset in enumerate(sorted(targets), 1)}
+    ops = []
+    append = ops.append
+    make = tuple.__new__  # skips namedtuple's Python-level __new__: this loop runs once per instruction
+    line = None
+    for ins in raw:
+        shown, opcode, argval, argrepr, target, offset = ins.opname, ins.opcode, ins.argval, ins.argrepr, None, ins.offset
+        opname = _DEOPT.get(shown, shown)
+        if opname is not shown:
+            opcode = dis.opmap.get(opname, opcode)
+        if opcode in JUMP_OPCODES:
+            target = argval
+            argrepr = f"to {labels[target]}"
+        elif opcode in CONST_OPCODES:
+            if isinstance(argval, _UNSTABLE_REPR):
+                argrepr = stable_repr(argval)
+        elif opcode == _KW_NAMES and ins.arg is not None:
+            # 3.11's dis does not resolve KW_NAMES' constant; without it keyword renames would be invisible.
+            argval = code.co_consts[ins.arg]
+            argrepr = stable_repr(argval)
+        if _HAS_LINE_NUMBER:
+            line = ins.line_number
+        elif _HAS_POSITIONS:
+            line = ins.positions.lineno
+        elif ins.starts_line is not None:
+            line = ins.starts_line
+        append(make(Op, (offset, opname, shown, opcode, ins.arg, argval, argrepr, line, target, labels.get(offset))))
+    return Listing(code, ops, labels, entries)
+
+
+def walk_code(code: CodeType):
+    """Yield ``(qualname, code)`` for ``code`` and every code object nested in it, depth first in source order.
+
+    Qualnames come from ``co_qualname`` (3.11+) or are derived the same way the compiler does; a repeated qualname
+    (two lambdas in one scope, a redefined function) gets a ``#2``, ``#3`` suffix so each is addressable.
+    """
+    seen: dict = {}
+
+    def visit(c, parent_qualname, parent_is_class):
+        own = getattr(c, "co_qualname", None)
+        if own is None:
+            if parent_qualname in (None, "<module>"):
+                own = c.co_name
+            elif parent_is_class:
+                own = f"{parent_qualname}.{c.co_name}"
+            else:
+                own = f"{parent_qualname}.<locals>.{c.co_name}"
+        n = seen[own] = seen.get(own, 0) + 1
+        name = own if n == 1 else f"{own}#{n}"
+        yield name, c
+        is_class = not c.co_flags & _CO_NEWLOCALS and parent_qualname is not None
+        for const in c.co_consts:
+            if isinstance(const, CodeType):
+                yield from visit(const, own, is_class)
+
+    yield from visit(code, None, False)

@@ -1,0 +1,81 @@
+"""Normalised instructions: what a function's bytecode *is*, independent of where it sits.
+
+A normalised instruction is a plain dict ``{"opname", "argrepr", "category", "label", "line"}``: base (deoptimised)
+opname, the argument as shown with jump targets as labels ``L1``, ``L2``... in offset order, its registry category,
+its own label and its source line.  Offsets, inline caches, EXTENDED_ARG prefixes and const/name indices are gone,
+so two compilations of the same function compare equal even when it moved in the file.  These dicts are what the
+harness stores in results files, so everything here (and in :mod:`.diff`) works from the dicts alone.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from types import CodeType
+from typing import Dict, Iterable, List
+
+from . import disassembly
+from .registry import CATEGORY_OF
+
+_EXTENDED_ARG = "EXTENDED_ARG"
+
+
+def normalize_listing(listing: disassembly.Listing) -> List[dict]:
+    out = []
+    carried_label = None  # a label on an EXTENDED_ARG prefix belongs to the instruction it extends
+    for op in listing.ops:
+        if op.opname == _EXTENDED_ARG:
+            carried_label = carried_label or op.label
+            continue
+        out.append(
+            {
+                "opname": op.opname,
+                "argrepr": op.argrepr,
+                "category": CATEGORY_OF[op.opname],
+                "label": op.label or carried_label,
+                "line": op.line,
+            }
+        )
+        carried_label = None
+    return out
+
+
+def normalize_code(code: CodeType) -> List[dict]:
+    """The normalised instructions of one code object (not of the code objects nested in it)."""
+    return normalize_listing(disassembly.read(code))
+
+
+def _stable_const(value):
+    if isinstance(value, CodeType):
+        return ["code", code_hash(value)]
+    if isinstance(value, (tuple, frozenset)):
+        items = [_stable_const(v) for v in value]
+        if isinstance(value, frozenset):
+            items.sort(key=repr)
+        return [type(value).__name__, items]
+    return [type(value).__name__, repr(value)]
+
+
+def code_hash(code: CodeType) -> str:
+    """A hex SHA-256 of the code's normalised instructions, constants (nested code by its own hash) and names.
+
+    Identical across runs and machines for the same code and Python minor version; unchanged when only line
+    numbers or the filename move.
+    """
+    payload = {
+        "instructions": [[i["opname"], i["argrepr"], i["label"]] for i in normalize_code(code)],
+        "consts": [_stable_const(c) for c in code.co_consts],
+        "names": [code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars],
+        "signature": [code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount],
+    }
+    blob = json.dumps(payload, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def count_categories(instructions: Iterable[dict]) -> Dict[str, int]:
+    """How many instructions fall in each category, most frequent first."""
+    return dict(Counter(i["category"] for i in instructions).most_common())
+
+
+def normalize_module(code: CodeType) -> Dict[str, List[dict]]:
+    """Qualname -> normalised instructions for a module's code object and every code object nested in it."""
+    return {qualname: normalize_code(c) for qualname, c in disassembly.walk_code(code)}

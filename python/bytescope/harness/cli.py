@@ -1,0 +1,141 @@
+"""``python -m bytescope run`` and ``python -m bytescope diff BASE.json HEAD.json``.
+
+Exit statuses of ``run``: 0 every entry measured; 1 some entries failed (error or timeout; the results file is still
+written); 2 usage error (nothing run); 3 harness failure (bytescope itself failed, or the file could not be written).
+``diff``: 0 printed, 2 usage error (unreadable or foreign files).
+"""
+
+import argparse
+import json
+import sys
+
+from . import diff, orchestrator, results
+from .instructions import available_methods
+from .settings import CONFIG_HELP, SettingsError, resolve
+from .targets import TargetError, parse_entry
+
+EXIT_OK, EXIT_FAILED_ENTRIES, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and lets ``main`` return 2 instead of exiting."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _entry(text):
+    try:
+        return parse_entry(text)
+    except TargetError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _run_parser():
+    parser = _Parser(
+        prog="python -m bytescope run",
+        description="Measure entry points, each in a fresh worker process, and write one results JSON.",
+        epilog=CONFIG_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--entry",
+        dest="entries",
+        action="append",
+        type=_entry,
+        metavar="[NAME=]TARGET",
+        help="entry to measure (repeatable); TARGET is package.module:callable, path/to/script.py or "
+        "path/to/script.py:callable; NAME defaults to TARGET",
+    )
+    parser.add_argument("--config", metavar="FILE.json", help="settings file (shape below); options override it")
+    parser.add_argument("--repeat", type=int, metavar="N", help="timed calls per entry (default 20)")
+    parser.add_argument("--warmup", type=int, metavar="W", help="untimed calls before timing (default 3)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="limit per entry (default 300)")
+    parser.add_argument(
+        "--memory",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="measure memory with tracemalloc (default on)",
+    )
+    parser.add_argument(
+        "--instructions",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="count executed bytecode instructions (default off)",
+    )
+    parser.add_argument(
+        "--instructions-method",
+        choices=available_methods(),
+        help="instruction collector (default: the fastest available; both count the same)",
+    )
+    parser.add_argument("--cwd", metavar="DIR", help="project directory: the entries' cwd, first on sys.path")
+    parser.add_argument("--out", metavar="FILE", help="results JSON to write")
+    return parser
+
+
+def _diff_parser():
+    parser = _Parser(
+        prog="python -m bytescope diff",
+        description="Bytecode diff of every captured function whose hash changed, with instruction and profile "
+        "deltas, between two results files.",
+    )
+    parser.add_argument("base", metavar="BASE.json")
+    parser.add_argument("head", metavar="HEAD.json")
+    parser.add_argument("--json", action="store_true", help="emit the comparison as JSON")
+    parser.add_argument("--context", type=int, default=3, metavar="N", help="unchanged instructions around changes")
+    return parser
+
+
+def _progress(line):
+    print(line, file=sys.stderr, flush=True)
+
+
+def run(argv):
+    options = vars(_run_parser().parse_args(argv))
+    config = options.pop("config")
+    try:
+        settings = resolve(options, config)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    entries, failures = orchestrator.measure(settings, _progress)
+    document = results.document(settings, entries)
+    try:
+        results.write(settings.out, document)
+    except (OSError, ValueError) as error:
+        _progress(f"bytescope run: cannot write {settings.out}: {error}")
+        return EXIT_HARNESS
+    for failure in failures:
+        _progress(f"bytescope run: harness failure: {failure}")
+    failed = sum(entry["status"] != "ok" for entry in entries)
+    _progress(f"bytescope run: {len(entries) - failed}/{len(entries)} entries measured -> {settings.out}")
+    if failures:
+        return EXIT_HARNESS
+    return EXIT_FAILED_ENTRIES if failed else EXIT_OK
+
+
+def diff_files(argv):
+    options = _diff_parser().parse_args(argv)
+    try:
+        base, head = results.load(options.base), results.load(options.head)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    comparison = diff.compare(options.base, base, options.head, head)
+    if options.json:
+        json.dump(diff.to_json_data(comparison), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(diff.render(comparison, options.context))
+    return EXIT_OK
+
+
+def main(command, argv):
+    handlers = {"run": run, "diff": diff_files}
+    try:
+        return handlers[command](argv)
+    except UsageError as error:
+        print(f"python -m bytescope {command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,245 @@
+"""The parent side: one fresh worker process per entry, watched for its timeout, crash or result.
+
+The worker is the same interpreter (``sys.executable``) with ``PYTHONHASHSEED`` fixed, in its own process group so
+a timeout kills everything the entry started.  Its stdout and stderr are drained into bounded buffers; its record
+arrives over the channel file, never mixed with what the entry prints.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from .channel import ChannelReader
+from .stats import summarize
+from .streams import BoundedCapture
+
+HASH_SEED = "0"
+POLL_SECONDS = 0.01
+# Seconds to wait for output still in the pipes once the worker is gone (a leftover grandchild may hold them).
+DRAIN_SECONDS = 2.0
+STDERR_IN_ERROR = 4000
+
+_BOOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boot.py")
+
+
+class HarnessFailure(Exception):
+    """bytescope itself failed (not the entry): exit status 3."""
+
+
+def _worker_env():
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = HASH_SEED
+    env.setdefault("PYTHONIOENCODING", "utf-8")
+    # Tracing from process start would slow every timed call and distort the memory pass.
+    env.pop("PYTHONTRACEMALLOC", None)
+    return env
+
+
+def _spawn(argv, cwd):
+    options = {}
+    if os.name == "posix":
+        options["start_new_session"] = True
+    else:
+        options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+    return subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=_worker_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **options,
+    )
+
+
+def _kill_group(process):
+    """Kill the worker and everything it started (POSIX: its process group)."""
+    if os.name == "posix":
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    elif process.poll() is None:
+        process.kill()
+
+
+def _signal_name(returncode):
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+class EntryRun:
+    """One entry's worker, from start to its record."""
+
+    def __init__(self, entry, settings, position, total, progress):
+        self.entry = entry
+        self.settings = settings
+        self.label = f"[{position}/{total}] {entry.name}"
+        self.progress = progress
+        self.phase = None
+        self.started = False
+        self.record = None
+        self.harness_error = None
+        self.kill_at = None
+
+    def _spec(self, channel_path):
+        target = self.entry.target
+        return {
+            "channel": channel_path,
+            "project_dir": self.settings.cwd,
+            "target": target.text,
+            "target_parts": {"text": target.text, "module": target.module, "path": target.path, "attr": target.attr},
+            "repeat": self.settings.repeat,
+            "kill_at": self.kill_at,
+            "warmup": self.settings.warmup,
+            "memory": self.settings.memory,
+            "instructions": self.settings.instructions,
+            "instructions_method": self.settings.instructions_method,
+        }
+
+    def _handle(self, message):
+        event = message.get("event")
+        if event == "started":
+            self.started = True
+        elif event == "phase":
+            self.phase = message["phase"]
+            detail = f" {message['detail']}" if message.get("detail") else ""
+            self.progress(f"{self.label}: {self.phase}{detail}\u2026")
+        elif event == "result":
+            self.record = message["entry"]
+        elif event == "harness_error":
+            self.harness_error = message["error"]
+
+    def run(self):
+        started_at = time.perf_counter_ns()
+        self.kill_at = time.time() + self.settings.timeout  # for the worker's own stack dump just before the kill
+        with tempfile.TemporaryDirectory(prefix="bytescope-") as scratch:
+            channel_path = os.path.join(scratch, "channel.jsonl")
+            open(channel_path, "w").close()
+            reader = ChannelReader(channel_path)
+            argv = [sys.executable, _BOOT, json.dumps(self._spec(channel_path))]
+            process = _spawn(argv, self.settings.cwd)
+            stdout, stderr = BoundedCapture(process.stdout), BoundedCapture(process.stderr)
+            try:
+                timed_out = self._watch(process, reader)
+            finally:
+                _kill_group(process)  # whatever the entry left running, and the worker itself on Ctrl-C
+            for message in reader.poll():
+                self._handle(message)
+            stdout.join(DRAIN_SECONDS)
+            stderr.join(DRAIN_SECONDS)
+        entry = self._entry(process.returncode, timed_out, stderr)
+        entry["output"] = {
+            "stdout": stdout.text(),
+            "stderr": stderr.text(),
+            "stdout_bytes": stdout.total,
+            "stderr_bytes": stderr.total,
+            "truncated": stdout.truncated or stderr.truncated,
+        }
+        entry["elapsed_ns"] = time.perf_counter_ns() - started_at
+        return entry
+
+    def _watch(self, process, reader):
+        """Wait for the worker, relaying its progress; True when it had to be killed for the timeout."""
+        deadline = time.monotonic() + (self.kill_at - time.time())
+        while True:
+            try:
+                process.wait(timeout=POLL_SECONDS)
+                return False
+            except subprocess.TimeoutExpired:
+                pass
+            for message in reader.poll():
+                self._handle(message)
+            if time.monotonic() >= deadline:
+                _kill_group(process)
+                process.wait()
+                return True
+
+    def _entry(self, returncode, timed_out, stderr):
+        if self.harness_error is not None:
+            raise HarnessFailure(
+                f"{self.entry.name}: bytescope failed during {self.harness_error.get('phase')}:\n"
+                f"{self.harness_error['traceback']}"
+            )
+        if self.record is not None and not timed_out:
+            record = {"name": self.entry.name, "target": self.entry.target.text, **self.record}
+            if record["time"] is not None:
+                record["time"] = summarize(**record["time"])
+            return record
+        if not self.started and not timed_out:
+            raise HarnessFailure(
+                f"{self.entry.name}: the worker process failed to start (exit status {returncode}):\n"
+                f"{stderr.text()[-STDERR_IN_ERROR:]}"
+            )
+        where = f" during {self.phase}" if self.phase else ""
+        status = "error"
+        if timed_out:
+            status, kind = "timeout", "Timeout"
+            message = f"the entry did not finish within {self.settings.timeout:g} s (stopped{where})"
+        elif returncode is not None and returncode < 0:
+            kind = "Crash"
+            message = f"the interpreter crashed with {_signal_name(returncode)}{where}"
+        else:
+            kind = "Exit"
+            message = (
+                f"the worker exited with status {returncode}{where} before reporting "
+                "(os._exit() or a fatal error in the entry)"
+            )
+        # faulthandler's dump of the stacks at the crash, or just before the timeout
+        tail = stderr.text()[-STDERR_IN_ERROR:].strip()
+        error = {"type": kind, "message": message, "traceback": tail or None}
+        if self.phase:
+            error["phase"] = self.phase
+        return unmeasured(self.entry, status, error)
+
+
+def measure(settings, progress):
+    """Every entry's record, in order; ``HarnessFailure`` propagates only after all entries ran."""
+    entries, failures = [], []
+    total = len(settings.entries)
+    for position, entry in enumerate(settings.entries, 1):
+        run = EntryRun(entry, settings, position, total, progress)
+        try:
+            record = run.run()
+        except HarnessFailure as failure:
+            failures.append(str(failure))
+            message = str(failure)
+            error = {"type": "HarnessError", "message": message.splitlines()[0], "traceback": message}
+            record = unmeasured(entry, "error", error)
+        entries.append(record)
+        progress(f"{run.label}: {_summary(record)}")
+    return entries, failures
+
+
+def unmeasured(entry, status, error):
+    """The record of an entry whose worker never reported: nothing measured, only what went wrong."""
+    return {
+        "name": entry.name,
+        "target": entry.target.text,
+        "status": status,
+        "error": error,
+        "import_ns": None,
+        "time": None,
+        "memory": None,
+        "instructions": None,
+        "profile": None,
+        "functions": [],
+    }
+
+
+def _summary(record):
+    if record["status"] != "ok":
+        error = record["error"] or {}
+        return f"{record['status']}: {error.get('type')}: {error.get('message')}"
+    parts = [f"ok, median {record['time']['median_ns'] / 1e6:.3f} ms"]
+    if record.get("memory"):
+        parts.append(f"peak {record['memory']['peak_bytes'] / 1024:.1f} KiB")
+    if record.get("instructions"):
+        parts.append(f"{record['instructions']['total']:,} instructions")
+    return ", ".join(parts)

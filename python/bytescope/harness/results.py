@@ -1,0 +1,90 @@
+"""The results document: environment, settings and entries, written atomically as one JSON file."""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+from .. import __version__
+
+SCHEMA_VERSION = 1
+
+
+def _commit(project_dir):
+    sha = os.environ.get("GITHUB_SHA")
+    if sha:
+        return sha
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=project_dir,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None  # not a git checkout, or git has no commit yet
+    return done.stdout.strip() or None
+
+
+def environment(project_dir):
+    return {
+        "python_version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "executable": sys.executable,
+        "platform": platform.platform(),
+        "system": platform.system(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "commit": _commit(project_dir),
+    }
+
+
+def document(settings, entries):
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "bytescope_version": __version__,
+        "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "environment": environment(settings.cwd),
+        "settings": settings.to_dict(),
+        "entries": entries,
+    }
+
+
+def write(path, results):
+    """Write through a temporary file and rename, so a reader never sees half a file."""
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, allow_nan=False, separators=(",", ":"))
+            handle.write("\n")
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def load(path):
+    """A results file's data; ``ValueError`` with a readable message when it is not one this version reads."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise ValueError(f"{path} is not valid JSON: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ValueError(f"{path} is not a bytescope results file")
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(
+            f"{path} has results schema_version {data.get('schema_version')!r}; "
+            f"this bytescope reads version {SCHEMA_VERSION}"
+        )
+    return data

@@ -1,0 +1,178 @@
+"""The settings of one ``run``: from command-line options and/or a ``--config FILE.json``, validated once.
+
+The config file carries the same settings as the options (the action writes one); options given on the command
+line win over the file, and ``--entry`` options replace the file's ``entries``.
+"""
+
+import json
+import os
+from typing import List, NamedTuple, Optional
+
+from .instructions import available_methods
+from .targets import Entry, TargetError, check_unique, parse_entry
+
+DEFAULTS = {"repeat": 20, "warmup": 3, "timeout": 300.0, "memory": True, "instructions": False, "cwd": "."}
+
+CONFIG_HELP = """\
+config file (--config FILE.json), every key optional except entries and out (unless given as options):
+  {
+    "entries": ["fast=pkg.mod:main", {"name": "report", "target": "scripts/report.py"}],
+    "repeat": 20,          timed calls per entry (>= 1)
+    "warmup": 3,           untimed calls before timing (>= 0)
+    "timeout": 300,        seconds per entry for all its measurements (> 0)
+    "memory": true,        tracemalloc pass
+    "instructions": false, count executed bytecode instructions
+    "cwd": ".",            project directory: working directory of the entries and first on sys.path
+    "out": "results.json"  where to write the results
+  }
+relative paths are resolved against the directory the command runs in.
+
+exit status: 0 every entry measured, 1 some entries failed (error or timeout; the file is still written),
+2 usage error (nothing run), 3 harness failure (e.g. the results file could not be written).
+"""
+
+
+class SettingsError(ValueError):
+    """A usage error: bad option value or config file; the message names the problem."""
+
+
+class Settings(NamedTuple):
+    entries: List[Entry]
+    repeat: int
+    warmup: int
+    timeout: float
+    memory: bool
+    instructions: bool
+    instructions_method: Optional[str]  # None: the fastest this Python has
+    cwd: str  # absolute project directory
+    out: str  # absolute results path
+
+    def to_dict(self):
+        """What the results file records of these settings."""
+        return {
+            "repeat": self.repeat,
+            "warmup": self.warmup,
+            "timeout": self.timeout,
+            "memory": self.memory,
+            "instructions": self.instructions,
+            "cwd": self.cwd,
+        }
+
+
+def _check_int(key, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SettingsError(f"{key} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def _check_timeout(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or value != value:
+        raise SettingsError(f"timeout must be a number of seconds > 0, got {value!r}")
+    return float(value)
+
+
+def _check_bool(key, value):
+    if not isinstance(value, bool):
+        raise SettingsError(f"{key} must be true or false, got {value!r}")
+    return value
+
+
+def _check_path(key, value):
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{key} must be a non-empty path string, got {value!r}")
+    return value
+
+
+def _config_entry(index, item):
+    where = f"entries[{index}]"
+    if isinstance(item, str):
+        return parse_entry(item)
+    if isinstance(item, dict):
+        unknown = sorted(set(item) - {"name", "target"})
+        if unknown:
+            raise SettingsError(f"{where} has unknown key {unknown[0]!r} (expected name, target)")
+        target, name = item.get("target"), item.get("name")
+        if not isinstance(target, str):
+            raise SettingsError(f"{where} needs a string 'target'")
+        if name is not None and not isinstance(name, str):
+            raise SettingsError(f"{where} 'name' must be a string")
+        return parse_entry(target, name=name if name is not None else target.strip())
+    raise SettingsError(f"{where} must be a TARGET string or an object {{name, target}}, got {item!r}")
+
+
+def read_config(path):
+    """The settings in a config file, validated, as a dict of the keys it sets."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        raise SettingsError(f"cannot read config {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise SettingsError(f"config {path} is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"config {path} must hold a JSON object")
+    known = set(DEFAULTS) | {"entries", "out"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SettingsError(f"config {path}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    found = {}
+    try:
+        if "entries" in data:
+            if not isinstance(data["entries"], list):
+                raise SettingsError("entries must be a list")
+            found["entries"] = [_config_entry(i, item) for i, item in enumerate(data["entries"])]
+        for key, value in data.items():
+            if key != "entries":
+                found[key] = _validate(key, value)
+    except (SettingsError, TargetError) as error:
+        raise SettingsError(f"config {path}: {error}") from None
+    return found
+
+
+def _validate(key, value):
+    if key in ("repeat", "warmup"):
+        return _check_int(key, value, 1 if key == "repeat" else 0)
+    if key == "timeout":
+        return _check_timeout(value)
+    if key in ("memory", "instructions"):
+        return _check_bool(key, value)
+    return _check_path(key, value)
+
+
+def resolve(options, config_path=None):
+    """Settings from option values (None where not given) over the config file over the defaults."""
+    merged = dict(DEFAULTS)
+    if config_path:
+        merged.update(read_config(config_path))
+    for key, value in options.items():
+        if value is not None:
+            merged[key] = _validate(key, value) if key not in ("entries", "instructions_method") else value
+    entries = merged.get("entries") or []
+    if not entries:
+        raise SettingsError("no entries to measure; give --entry [NAME=]TARGET or 'entries' in --config")
+    try:
+        check_unique(entries)
+    except TargetError as error:
+        raise SettingsError(str(error)) from None
+    if not merged.get("out"):
+        raise SettingsError("no output file; give --out results.json or 'out' in --config")
+    method = merged.get("instructions_method")
+    if method is not None and method not in available_methods():
+        raise SettingsError(
+            f"instruction counting method {method!r} is not available on this Python "
+            f"(available: {', '.join(available_methods())})"
+        )
+    cwd = os.path.abspath(merged["cwd"])
+    if not os.path.isdir(cwd):
+        raise SettingsError(f"working directory {merged['cwd']!r} does not exist")
+    return Settings(
+        entries=entries,
+        repeat=merged["repeat"],
+        warmup=merged["warmup"],
+        timeout=merged["timeout"],
+        memory=merged["memory"],
+        instructions=merged["instructions"],
+        instructions_method=method,
+        cwd=cwd,
+        out=os.path.abspath(merged["out"]),
+    )

@@ -1,0 +1,298 @@
+"""The worker: measures one entry in a fresh interpreter and sends its record to the parent over the channel.
+
+Phases, in order (each announced on the channel, so the parent can show progress and knows where a crash or a
+timeout happened): import, warmup, timing, profile, memory, instructions, capture.  The first failure in the user's
+code ends the measuring; what was measured before it is kept, and the project functions seen so far are still
+captured.
+"""
+
+import faulthandler
+import gc
+import json
+import os
+import sys
+import time
+import traceback
+
+from ..profiling import Profiler
+from ..profiling.memory import MemoryTracker
+from . import capture, loader, profile_data
+from .channel import ChannelWriter
+from .instructions import InstructionCounter
+from .paths import PathNamer
+from .targets import Target
+
+TOP_SITES = 10
+TRACEBACK_LIMIT = 10
+TOP_INSTRUCTION_FUNCTIONS = 200
+MAX_TRACEBACK_CHARS = 20000
+# Seconds before the parent's kill (``kill_at``, epoch time) at which the worker dumps its stacks.
+TIMEOUT_DUMP_MARGIN = 0.5
+
+
+class _Failed(Exception):
+    """The user's code failed in a phase; carries the error record."""
+
+    def __init__(self, error):
+        super().__init__(error["message"])
+        self.error = error
+
+
+def _is_clean_exit(error):
+    # A script that ends with sys.exit(0) or sys.exit() finished normally, as it would from a shell.
+    return isinstance(error, SystemExit) and error.code in (None, 0)
+
+
+def _user_frames(tb):
+    """Skip the leading harness frames so a traceback starts in the user's code."""
+    harness = os.path.dirname(os.path.abspath(__file__))
+    while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == harness:
+        tb = tb.tb_next
+    return tb
+
+
+def error_record(error, phase, user_code=True):
+    kind = type(error)
+    name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    if isinstance(error, SystemExit):
+        message = f"the entry called sys.exit({error.code!r})"
+    else:
+        message = str(error) or name
+    tb = _user_frames(error.__traceback__) if user_code else error.__traceback__
+    text = "".join(traceback.format_exception(kind, error, tb))
+    if len(text) > MAX_TRACEBACK_CHARS:
+        text = "[... traceback shortened ...]\n" + text[-MAX_TRACEBACK_CHARS:]
+    return {"type": name, "message": message, "traceback": text, "phase": phase}
+
+
+class Measurement:
+    def __init__(self, spec, channel):
+        self.spec = spec
+        self.channel = channel
+        self.namer = PathNamer(spec["project_dir"])
+        self.sources = capture.SourceIndex()
+        self.pid = os.getpid()
+        self.invocation = None
+        self.phase = None
+        self.record = {
+            "status": "ok",
+            "error": None,
+            "import_ns": None,
+            "time": None,
+            "memory": None,
+            "instructions": None,
+            "profile": None,
+            "functions": [],
+        }
+        self._raw_locations = []  # (filename, lineno, qualname) of functions that ran, for the capture
+
+    def _enter(self, phase, detail=""):
+        self.phase = phase
+        _flush_output()
+        self.channel.send("phase", phase=phase, detail=detail)
+
+    def _call_once(self, around=None):
+        """One call of the entry, optionally inside ``around(call)``; a user failure becomes ``_Failed``."""
+        call = self.invocation.prepare()
+        try:
+            (around or (lambda c: c()))(call)
+        except BaseException as error:  # noqa: B036 - user code may raise anything, KeyboardInterrupt included
+            self._leave_if_forked()
+            if not _is_clean_exit(error):
+                raise _Failed(error_record(error, self.phase)) from None
+        finally:
+            self.invocation.finish()
+        self._leave_if_forked()
+
+    def _leave_if_forked(self):
+        # A child the entry forked that returns into the harness must not go on measuring (or report).
+        if os.getpid() != self.pid:
+            os._exit(0)
+
+    def run(self):
+        steps = [self._import, self._freeze, self._warmup, self._timing, self._profile]
+        if self.spec["memory"]:
+            steps.append(self._memory)
+        if self.spec["instructions"]:
+            steps.append(self._instructions)
+        try:
+            for step in steps:
+                step()
+        except _Failed as failure:
+            self.record["status"] = "error"
+            self.record["error"] = failure.error
+        self._enter("capture")
+        self.record["functions"] = capture.capture_functions(self._raw_locations, self.namer, self.sources)
+        return self.record
+
+    def _import(self):
+        self._enter("import", self.spec["target"])
+        target = Target(**self.spec["target_parts"])
+        start = time.perf_counter_ns()
+        try:
+            self.invocation = loader.load(target, self.spec["project_dir"])
+        except BaseException as error:  # noqa: B036 - an import can raise anything, SystemExit included
+            raise _Failed(error_record(error, "import")) from None
+        self.record["import_ns"] = time.perf_counter_ns() - start
+
+    def _freeze(self):
+        # Everything alive now (the interpreter's, the harness's, the entry's imports) moves out of the collector's
+        # reach: the gc.collect() before each call then costs microseconds instead of a full-heap walk, and the
+        # user's own calls see a collector that only tracks what they create.
+        gc.collect()
+        gc.freeze()
+
+    def _warmup(self):
+        self._enter("warmup", f"{self.spec['warmup']} calls")
+        for _ in range(self.spec["warmup"]):
+            self._call_once()
+
+    def _timing(self):
+        repeat = self.spec["repeat"]
+        self._enter("timing", f"{repeat} calls")
+        wall, cpu = [], []
+        wall_clock, cpu_clock = time.perf_counter_ns, time.process_time_ns
+
+        def timed(call):
+            gc.collect()
+            cpu_start, wall_start = cpu_clock(), wall_clock()
+            try:
+                call()
+            except SystemExit as error:
+                if not _is_clean_exit(error):
+                    raise
+            wall_end, cpu_end = wall_clock(), cpu_clock()
+            wall.append(wall_end - wall_start)  # only calls that finished: a failed call's time means nothing
+            cpu.append(cpu_end - cpu_start)
+
+        try:
+            for _ in range(repeat):
+                self._call_once(timed)
+        finally:
+            if wall:
+                self.record["time"] = {"samples_ns": wall, "cpu_samples_ns": cpu}  # summarised by the parent
+
+    def _profile(self):
+        self._enter("profile", "1 call")
+        profiler = Profiler(memory=False, clock="wall", builtins=True, threads=False)
+
+        def profiled(call):
+            gc.collect()
+            profiler.start()
+            try:
+                call()
+            finally:
+                profiler.stop()
+
+        try:
+            self._call_once(profiled)
+        finally:
+            profile = profiler.to_dict()
+            self._raw_locations += [(r["filename"], r["lineno"], r["qualname"]) for r in profile["functions"]]
+            self.record["profile"] = profile_data.shrink(profile, self.namer)
+
+    def _memory(self):
+        self._enter("memory", "1 call")
+        tracker = MemoryTracker(TOP_SITES, TRACEBACK_LIMIT)
+        stats = []
+
+        def traced(call):
+            gc.collect()
+            tracker.start()
+            try:
+                call()
+            finally:
+                stats.append(tracker.stop())
+
+        try:
+            self._call_once(traced)
+        finally:
+            if stats and stats[0] is not None:
+                self.record["memory"] = self._memory_record(stats[0].to_dict())
+
+    def _memory_record(self, memory):
+        """Sites with the harness's own frames taken out (they are the same for every allocation) and renamed."""
+        merged = {}
+        for site in memory["top_sites"]:
+            frames = tuple(
+                (self.namer.name(f["filename"]), f["lineno"])
+                for f in site["traceback"]
+                if not self.namer.is_harness(f["filename"])
+            )
+            size, count = merged.get(frames, (0, 0))
+            merged[frames] = (size + site["size_bytes"], count + site["count"])
+        memory["top_sites"] = [
+            {"size_bytes": size, "count": count, "traceback": [{"filename": f, "lineno": n} for f, n in frames]}
+            for frames, (size, count) in sorted(merged.items(), key=lambda item: -item[1][0])
+        ]
+        return memory
+
+    def _instructions(self):
+        counter = InstructionCounter(self.spec.get("instructions_method"))
+        self._enter("instructions", f"1 call, {counter.method}")
+        try:
+            self._call_once(counter.run)
+        finally:
+            self.record["instructions"] = self._instructions_record(counter)
+
+    def _instructions_record(self, counter):
+        per_function = {}
+        for code, count in counter.counts.items():
+            # Only the project's own files are compiled to name 3.10 code objects; others keep co_name there.
+            known = self.namer.is_project(code.co_filename)
+            qualname = self.sources.qualname(code) if known else getattr(code, "co_qualname", code.co_name)
+            self._raw_locations.append((code.co_filename, code.co_firstlineno, qualname))
+            key = (self.namer.name(code.co_filename), qualname, code.co_firstlineno)
+            per_function[key] = per_function.get(key, 0) + count
+        ranked = sorted(per_function.items(), key=lambda item: (-item[1], item[0]))
+        kept = ranked[:TOP_INSTRUCTION_FUNCTIONS]
+        return {
+            "total": sum(per_function.values()),
+            "method": counter.method,
+            "functions": [
+                {"qualname": qualname, "filename": filename, "lineno": lineno, "count": count}
+                for (filename, qualname, lineno), count in kept
+            ],
+            "omitted_functions": len(ranked) - len(kept),
+            "omitted_count": sum(count for _, count in ranked[len(kept):]),
+        }
+
+
+def _flush_output():
+    """Flush what the entry printed so far, so the parent's capture is complete even if the worker dies next; the
+    entry may have closed or replaced the streams, which is its business."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+
+
+def _isolate(spec):
+    """The interpreter state a directly run entry would see: its project first on sys.path, its cwd."""
+    os.chdir(spec["project_dir"])
+    bytescope_root = sys.path.pop(0)
+    sys.path.insert(0, spec["project_dir"])
+    sys.path.append(bytescope_root)
+
+
+def main(argv):
+    """Measure, report, and leave at once: ``os._exit`` so that threads or atexit handlers the entry left behind
+    cannot hold the worker past its report."""
+    spec = json.loads(argv[0])
+    channel = ChannelWriter(spec["channel"])
+    # A crash, or a hang about to be killed at the timeout, leaves the Python stacks on stderr for the parent's report.
+    faulthandler.enable()
+    faulthandler.dump_traceback_later(max(spec["kill_at"] - TIMEOUT_DUMP_MARGIN - time.time(), 0.01))
+    _isolate(spec)
+    channel.send("started", pid=os.getpid())
+    measurement = Measurement(spec, channel)
+    try:
+        record = measurement.run()
+    except Exception as error:  # a bug in bytescope, not in the entry: the parent reports a harness failure
+        channel.send("harness_error", error=error_record(error, measurement.phase, user_code=False))
+        os._exit(3)
+    faulthandler.cancel_dump_traceback_later()
+    _flush_output()
+    channel.send("result", entry=record)
+    os._exit(0)

@@ -1,0 +1,183 @@
+"""Every way an entry can fail becomes that entry's status and error; the others are still measured and the results
+file is still written and valid."""
+
+import os
+import tempfile
+import time
+import unittest
+
+from tests.test_harness_support import harness_run, results_validator
+
+FAULT_ENTRIES = [
+    "before=app.work:main",
+    "raises=app.faults:raises",
+    "exits=app.faults:exits",
+    "exits_cleanly=app.faults:exits_cleanly",
+    "hard_exit=app.faults:hard_exit",
+    "segfault=app.faults:segfault",
+    "aborts=app.faults:aborts",
+    "recurses=app.faults:recurses",
+    "chatty=app.faults:chatty",
+    "missing_module=app.nowhere:main",
+    "broken_import=app.broken:main",
+    "missing_attr=app.work:nothing_here",
+    "not_callable=app.faults:not_callable",
+    "missing_script=scripts/absent.py",
+    "second_call=app.faults:fails_second_call",
+    "thread_left=app.faults:leaves_thread",
+] + (["forks=app.faults:forks"] if hasattr(os, "fork") else []) + [
+    "after=app.work:main",
+]
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, just not reaped yet
+    except OSError:
+        return True
+
+
+class FaultsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.done, cls.results = harness_run("faults", FAULT_ENTRIES, ["--repeat", "2", "--warmup", "1"])
+        if cls.results is None:
+            raise AssertionError(f"no results written:\n{cls.done.stderr}")
+        cls.by_name = {entry["name"]: entry for entry in cls.results["entries"]}
+
+    def error(self, name, status="error"):
+        entry = self.by_name[name]
+        self.assertEqual(entry["status"], status, entry["error"])
+        return entry["error"]
+
+    def test_exit_status_says_some_entries_failed_and_file_is_valid(self):
+        self.assertEqual(self.done.returncode, 1, self.done.stderr)
+        self.assertEqual([e["name"] for e in self.results["entries"]], [e.split("=")[0] for e in FAULT_ENTRIES])
+        self.assertEqual(results_validator().errors(self.results), [])
+
+    def test_entries_around_the_faults_are_measured(self):
+        for name in ("before", "after", "exits_cleanly", "thread_left"):
+            entry = self.by_name[name]
+            self.assertEqual(entry["status"], "ok", entry["error"])
+            self.assertEqual(len(entry["time"]["samples_ns"]), 2)
+            self.assertGreater(entry["memory"]["peak_bytes"], 0)
+
+    def test_exception(self):
+        error = self.error("raises")
+        self.assertEqual((error["type"], error["message"], error["phase"]), ("ValueError", "bad input 42", "warmup"))
+        self.assertIn('raise ValueError("bad input 42")', error["traceback"])
+        self.assertNotIn("bytescope", error["traceback"], "harness frames must not appear in the user's traceback")
+
+    def test_sys_exit_with_a_failure_status(self):
+        error = self.error("exits")
+        self.assertEqual(error["type"], "SystemExit")
+        self.assertEqual(error["message"], "the entry called sys.exit(3)")
+
+    def test_os_exit(self):
+        error = self.error("hard_exit")
+        self.assertEqual(error["type"], "Exit")
+        self.assertIn("exited with status 7 during warmup", error["message"])
+
+    def test_interpreter_crash(self):
+        for name, signal_name in (("segfault", "SIGSEGV"), ("aborts", "SIGABRT")):
+            with self.subTest(name):
+                error = self.error(name)
+                self.assertEqual(error["type"], "Crash")
+                self.assertIn(f"crashed with {signal_name} during warmup", error["message"])
+                # faulthandler's dump of the crashing stack, from the worker's stderr
+                self.assertIn("app/faults.py", error["traceback"])
+
+    def test_recursion_error(self):
+        error = self.error("recurses")
+        self.assertEqual(error["type"], "RecursionError")
+        self.assertIn("maximum recursion depth", error["message"])
+        self.assertLess(len(error["traceback"]), 25000)
+
+    def test_megabytes_of_output_are_bounded_and_kept_apart(self):
+        entry = self.by_name["chatty"]
+        self.assertEqual(entry["status"], "ok", entry["error"])
+        output = entry["output"]
+        calls = 1 + 2 + 1 + 1  # warmup, timing, profile, memory
+        self.assertEqual(output["stdout_bytes"], calls * (3 * 1024 * 1024 + len("\nEND-OF-STDOUT\n")))
+        self.assertEqual(output["stderr_bytes"], calls * (1024 * 1024 + len("\nEND-OF-STDERR\n")))
+        self.assertTrue(output["truncated"])
+        self.assertLess(len(output["stdout"]) + len(output["stderr"]), 40000)
+        self.assertTrue(output["stdout"].endswith("END-OF-STDOUT\n"))
+        self.assertIn("bytes omitted", output["stdout"])
+
+    def test_unimportable_targets(self):
+        error = self.error("missing_module")
+        self.assertEqual((error["type"], error["phase"]), ("ModuleNotFoundError", "import"))
+        self.assertIn("app.nowhere", error["message"])
+        error = self.error("broken_import")
+        self.assertEqual(error["type"], "ImportError")
+        self.assertIn("missing native extension", error["message"])
+        self.assertIn("app/broken.py", error["traceback"])
+
+    def test_targets_that_are_not_callables(self):
+        error = self.error("missing_attr")
+        self.assertEqual((error["type"], error["phase"]), ("AttributeError", "import"))
+        self.assertEqual(error["message"], "module 'app.work' has no attribute 'nothing_here'")
+        error = self.error("not_callable")
+        self.assertEqual(error["type"], "TypeError")
+        self.assertEqual(error["message"], "'app.faults:not_callable' is not callable (it is 'int')")
+        error = self.error("missing_script")
+        self.assertEqual(error["type"], "FileNotFoundError")
+        self.assertIn("scripts/absent.py", error["message"])
+
+    @unittest.skipUnless(hasattr(os, "fork"), "no os.fork here")
+    def test_a_forked_child_does_not_go_on_measuring(self):
+        entry = self.by_name["forks"]
+        self.assertEqual(entry["status"], "ok", entry["error"])
+        calls = 1 + 2 + 1 + 1  # warmup, timing, profile, memory: one parent line each, children stopped at once
+        self.assertEqual(entry["output"]["stdout"], "parent\n" * calls)
+
+    def test_a_failure_after_timing_keeps_what_was_measured(self):
+        entry = self.by_name["second_call"]
+        # warm-up is the first call, so the first timed call fails: nothing timed, the error says where
+        self.assertEqual(entry["error"]["phase"], "timing")
+        self.assertEqual(entry["error"]["message"], "only works once")
+        self.assertIsNotNone(entry["import_ns"])
+        self.assertIsNone(entry["time"], "a failed call is not a timing sample")
+
+
+class TimeoutTest(unittest.TestCase):
+    def test_hang_is_killed_with_its_process_group_and_the_next_entry_runs(self):
+        pid_file = os.path.join(tempfile.mkdtemp(prefix="bytescope-test-"), "child.pid")
+        started = time.monotonic()
+        done, results = harness_run(
+            "timeout",
+            ["hangs=app.faults:hangs", "after=app.work:loop_10"],
+            ["--repeat", "2", "--warmup", "0", "--timeout", "3", "--no-memory"],
+            env={"BYTESCOPE_TEST_CHILD_PID": pid_file},
+        )
+        self.assertLess(time.monotonic() - started, 60)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        hangs, after = results["entries"]
+        self.assertEqual(hangs["status"], "timeout")
+        self.assertEqual(hangs["error"]["type"], "Timeout")
+        self.assertIn("did not finish within 3 s (stopped during timing)", hangs["error"]["message"])
+        # the stacks faulthandler dumped just before the kill show where it hung
+        self.assertIn("app/faults.py", hangs["error"]["traceback"])
+        self.assertIn("in hangs", hangs["error"]["traceback"])
+        self.assertEqual(after["status"], "ok")
+        self.assertEqual(after["output"]["stderr"], "", "no stack dump for an entry that finished")
+        self.assertIsNone(after["memory"])
+        with open(pid_file) as handle:
+            child = int(handle.read())
+        deadline = time.monotonic() + 5
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertFalse(_alive(child), "the entry's child process survived the timeout")
+        self.assertIn("[1/2] hangs: timing 2 calls", done.stderr)
+        self.assertIn("[1/2] hangs: timeout: Timeout", done.stderr)
+        self.assertEqual(results_validator().errors(results), [])
+
+
+if __name__ == "__main__":
+    unittest.main()

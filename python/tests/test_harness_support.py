@@ -1,0 +1,283 @@
+"""Support for the harness tests: a draft-07 validator for the subset of JSON Schema that
+schema/results.schema.json uses, runners for the real CLI, and the tests proving the validator rejects bad documents.
+
+The validator refuses schema keywords it does not implement, so the schema cannot quietly outgrow it.
+"""
+
+import atexit
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+PYTHON_DIR = os.path.dirname(TESTS_DIR)
+REPO_DIR = os.path.dirname(PYTHON_DIR)
+SCHEMA_PATH = os.path.join(REPO_DIR, "schema", "results.schema.json")
+FIXTURES = os.path.join(TESTS_DIR, "fixtures", "harness")
+PROJECT = os.path.join(FIXTURES, "project")
+
+_ANNOTATIONS = {"$schema", "$id", "title", "description", "definitions", "default", "examples"}
+_TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+class Validator:
+    """``errors(instance)`` -> list of "path: problem" strings (empty when valid)."""
+
+    def __init__(self, schema):
+        self.root = schema
+
+    def _resolve(self, ref):
+        if not ref.startswith("#/"):
+            raise ValueError(f"unsupported $ref {ref!r}")
+        node = self.root
+        for part in ref[2:].split("/"):
+            node = node[part]
+        return node
+
+    def errors(self, instance):
+        return self.errors_at(self.root, instance, "")
+
+    def errors_at(self, schema, value, path):
+        found = []
+        self._check(schema, value, path, found)
+        return found
+
+    def _check(self, schema, value, path, found):
+        unknown = set(schema) - _ANNOTATIONS - set(_KEYWORDS)
+        if unknown:
+            raise ValueError(f"validator does not implement schema keyword(s) {sorted(unknown)} at {path or '/'}")
+        if "$ref" in schema:
+            self._check(self._resolve(schema["$ref"]), value, path, found)
+        for keyword, rule in _KEYWORDS.items():
+            if keyword in schema and keyword != "$ref":
+                rule(self, schema, value, path or "/", found)
+
+
+def _type(v, schema, value, path, found):
+    types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    if not any(_TYPES[t](value) for t in types):
+        found.append(f"{path}: expected {' or '.join(types)}, got {type(value).__name__}")
+
+
+def _const(v, schema, value, path, found):
+    if value != schema["const"] or type(value) is not type(schema["const"]):
+        found.append(f"{path}: must be {schema['const']!r}")
+
+
+def _enum(v, schema, value, path, found):
+    if value not in schema["enum"]:
+        found.append(f"{path}: {value!r} is not one of {schema['enum']}")
+
+
+def _required(v, schema, value, path, found):
+    if isinstance(value, dict):
+        found.extend(f"{path}: missing {key!r}" for key in schema["required"] if key not in value)
+
+
+def _properties(v, schema, value, path, found):
+    if isinstance(value, dict):
+        for key, sub in schema["properties"].items():
+            if key in value:
+                v._check(sub, value[key], f"{path.rstrip('/')}/{key}", found)
+
+
+def _additional(v, schema, value, path, found):
+    if not isinstance(value, dict):
+        return
+    extra = [key for key in value if key not in schema.get("properties", {})]
+    rule = schema["additionalProperties"]
+    for key in extra:
+        if rule is False:
+            found.append(f"{path}: unexpected property {key!r}")
+        elif isinstance(rule, dict):
+            v._check(rule, value[key], f"{path.rstrip('/')}/{key}", found)
+
+
+def _items(v, schema, value, path, found):
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            v._check(schema["items"], item, f"{path.rstrip('/')}/{index}", found)
+
+
+def _min_items(v, schema, value, path, found):
+    if isinstance(value, list) and len(value) < schema["minItems"]:
+        found.append(f"{path}: fewer than {schema['minItems']} items")
+
+
+def _minimum(v, schema, value, path, found):
+    if _TYPES["number"](value) and value < schema["minimum"]:
+        found.append(f"{path}: {value} < minimum {schema['minimum']}")
+
+
+def _exclusive_minimum(v, schema, value, path, found):
+    if _TYPES["number"](value) and value <= schema["exclusiveMinimum"]:
+        found.append(f"{path}: {value} <= exclusive minimum {schema['exclusiveMinimum']}")
+
+
+def _min_length(v, schema, value, path, found):
+    if isinstance(value, str) and len(value) < schema["minLength"]:
+        found.append(f"{path}: shorter than {schema['minLength']}")
+
+
+def _pattern(v, schema, value, path, found):
+    if isinstance(value, str) and not re.search(schema["pattern"], value):
+        found.append(f"{path}: {value!r} does not match {schema['pattern']!r}")
+
+
+def _one_of(v, schema, value, path, found):
+    outcomes = [v.errors_at(sub, value, path) for sub in schema["oneOf"]]
+    matches = sum(not errors for errors in outcomes)
+    if matches == 1:
+        return
+    found.append(f"{path}: matches {matches} of the oneOf alternatives, not exactly one")
+    # Say why the alternative of the value's own type failed, not just that none matched.
+    wrong_type = f"{path}: expected "
+    for errors in outcomes:
+        if errors and not any(e.startswith(wrong_type) for e in errors):
+            found.extend(errors)
+            break
+
+
+_KEYWORDS = {
+    "$ref": None,
+    "type": _type,
+    "const": _const,
+    "enum": _enum,
+    "required": _required,
+    "properties": _properties,
+    "additionalProperties": _additional,
+    "items": _items,
+    "minItems": _min_items,
+    "minimum": _minimum,
+    "exclusiveMinimum": _exclusive_minimum,
+    "minLength": _min_length,
+    "pattern": _pattern,
+    "oneOf": _one_of,
+}
+
+
+def results_validator():
+    with open(SCHEMA_PATH, encoding="utf-8") as handle:
+        return Validator(json.load(handle))
+
+
+# One bytecode cache outside the source tree for every harness process the tests start: each worker imports
+# bytescope, and compiling it from source every time (PYTHONDONTWRITEBYTECODE) would dominate the suite's time.
+_PYCACHE = tempfile.mkdtemp(prefix="bytescope-test-pycache-")
+atexit.register(shutil.rmtree, _PYCACHE, True)
+
+
+def bytescope(args, cwd=None, env=None, timeout=240):
+    """Run ``python -m bytescope ARGS`` with this interpreter; returns the CompletedProcess (text)."""
+    full_env = dict(os.environ, PYTHONPATH=PYTHON_DIR, PYTHONPYCACHEPREFIX=_PYCACHE)
+    full_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    full_env.pop("GITHUB_SHA", None)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bytescope", *args],
+        cwd=cwd or TESTS_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+_RUNS = {}
+
+
+def harness_run(key, entries, options=(), env=None, project=PROJECT):
+    """Run the harness once per key and test process (several test modules share a run); returns
+    ``(completed_process, results_dict_or_None)``."""
+    if key not in _RUNS:
+        out = os.path.join(tempfile.mkdtemp(prefix="bytescope-test-"), "results.json")
+        args = ["run", "--cwd", project, "--out", out, *options]
+        for entry in entries:
+            args += ["--entry", entry]
+        done = bytescope(args, env=env)
+        data = None
+        if os.path.exists(out):
+            with open(out, encoding="utf-8") as handle:
+                data = json.load(handle)
+        _RUNS[key] = (done, data)
+    return _RUNS[key]
+
+
+BASIC_ENTRIES = ["work=app.work:main", "report=scripts/report.py", "tools=scripts/tools.py:measure"]
+RUN_OPTIONS = ["--repeat", "3", "--warmup", "1", "--instructions"]
+
+
+def basic_run():
+    """The well-behaved entries, memory and instructions on: the run most tests read."""
+    return harness_run("basic", BASIC_ENTRIES, RUN_OPTIONS)
+
+
+class ValidatorTest(unittest.TestCase):
+    """The validator used to enforce the schema must itself reject what the schema forbids."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.validator = results_validator()
+        done, cls.valid = basic_run()
+        if cls.valid is None:
+            raise AssertionError(f"harness wrote no results:\n{done.stderr}")
+
+    def assertRejected(self, mutate, expected):
+        document = copy.deepcopy(self.valid)
+        mutate(document)
+        errors = self.validator.errors(document)
+        self.assertTrue(any(expected in e for e in errors), f"expected an error containing {expected!r}: {errors}")
+
+    def test_real_results_are_valid(self):
+        self.assertEqual(self.validator.errors(self.valid), [])
+
+    def test_rejects_wrong_schema_version(self):
+        self.assertRejected(lambda d: d.update(schema_version=2), "/schema_version: must be 1")
+
+    def test_rejects_missing_required_property(self):
+        self.assertRejected(lambda d: d["entries"][0].pop("time"), "missing 'time'")
+
+    def test_rejects_unknown_top_level_property(self):
+        self.assertRejected(lambda d: d.update(extra=1), "unexpected property 'extra'")
+
+    def test_rejects_bad_status_enum(self):
+        self.assertRejected(lambda d: d["entries"][0].update(status="fine"), "is not one of")
+
+    def test_rejects_wrong_type_deep_in_the_tree(self):
+        self.assertRejected(
+            lambda d: d["entries"][0]["profile"]["tree"]["children"][0].update(calls="1"),
+            "/entries/0/profile/tree/children/0/calls: expected integer",
+        )
+
+    def test_rejects_negative_counts_and_bools_as_integers(self):
+        self.assertRejected(lambda d: d["entries"][0]["memory"].update(peak_bytes=-1), "< minimum 0")
+        self.assertRejected(lambda d: d["entries"][0]["instructions"].update(total=True), "expected integer")
+
+    def test_rejects_an_error_that_matches_no_alternative(self):
+        self.assertRejected(lambda d: d["entries"][0].update(error={"type": "X"}), "oneOf")
+
+    def test_rejects_empty_samples_and_bad_pattern(self):
+        self.assertRejected(lambda d: d["entries"][0]["time"].update(samples_ns=[]), "fewer than 1 items")
+        self.assertRejected(lambda d: d["environment"].update(python_version="three"), "does not match")
+
+    def test_refuses_schema_keywords_it_does_not_implement(self):
+        with self.assertRaisesRegex(ValueError, "does not implement"):
+            Validator({"type": "string", "maxLength": 3}).errors("abcd")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,79 @@
+// The REST client the baseline code uses: Octokit from @actions/github with a bounded retry for transient failures
+// (5xx, 429, network errors), and errors turned into one line a user can act on.
+import { getOctokit } from '@actions/github'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+/** A failure the user has to fix or know about; `message` is one line, no stack trace needed. */
+export class BaselineError extends Error {
+  override name = 'BaselineError'
+}
+
+export interface RetryOptions {
+  /** Total attempts, including the first. */
+  attempts: number
+  /** Delay before the second attempt; doubles each time (capped by a server's Retry-After, at most 30 s). */
+  delayMs: number
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 4, delayMs: 1000 }
+
+interface HttpFailure {
+  status?: number
+  response?: { headers?: Record<string, string | undefined> }
+}
+
+function transient(error: unknown): boolean {
+  const status = (error as HttpFailure).status
+  // No status: the connection failed (reset, refused, DNS) before GitHub answered.
+  return status === undefined || status === 429 || status >= 500
+}
+
+function retryAfterMs(error: unknown): number | null {
+  const header = (error as HttpFailure).response?.headers?.['retry-after']
+  const seconds = header === undefined ? NaN : Number(header)
+  return Number.isFinite(seconds) ? Math.min(seconds, 30) * 1000 : null
+}
+
+/** Runs `attempt` until it succeeds, fails permanently, or runs out of attempts. */
+export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (i >= options.attempts || !transient(error)) throw error
+      const delay = retryAfterMs(error) ?? options.delayMs * 2 ** (i - 1)
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
+}
+
+/** An Octokit whose every request retries transient failures. */
+export function createOctokit(token: string, apiUrl: string, retry: RetryOptions = DEFAULT_RETRY): Octokit {
+  if (!token)
+    throw new BaselineError(
+      'a github-token is needed to read baseline artifacts (the default is `${{ github.token }}`)',
+    )
+  const octokit = getOctokit(token, { baseUrl: apiUrl })
+  octokit.hook.wrap('request', (request, options) => withRetry(async () => request(options), retry))
+  return octokit
+}
+
+/** "HTTP 404: Not Found", or the connection error: the first line, without Octokit's documentation link. */
+export function failureText(error: unknown): string {
+  const status = (error as HttpFailure).status
+  const message = ((error as Error).message ?? String(error)).split('\n')[0]!.replace(/ - https:\/\/\S+$/, '')
+  return status ? `HTTP ${status}: ${message}` : message
+}
+
+/** One line for a failed API call; a 403 names the permission the workflow must grant. */
+export function describeFailure(error: unknown, what: string): string {
+  const text = failureText(error)
+  if ((error as HttpFailure).status === 403 && !/rate limit/i.test(text)) {
+    return (
+      `cannot ${what}: the token was refused (${text}). ` +
+      "Grant it `actions: read` in the workflow's `permissions:` block (see docs/baselines.md)."
+    )
+  }
+  return `cannot ${what}: ${text}`
+}

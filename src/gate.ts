@@ -1,0 +1,306 @@
+// The one place the pass/fail decision is made: every entry and metric of head compared with base under the
+// configured thresholds. Reports and publishers only read the Verdict this returns.
+import { thresholdText, type Config, type EntryPoint } from './config.js'
+import { bytes, count, duration, percent } from './report/format.js'
+import { pythonMinor, type Results, type ResultsEntry } from './results.js'
+import { mannWhitneyU, median, medianChangeInterval } from './stats.js'
+import type { EntryStatus, EntryVerdict, MetricComparison, Verdict } from './verdict.js'
+
+/** The settings the gate reads; a whole Config fits. */
+export type GateSettings = Pick<
+  Config,
+  | 'entryPoints'
+  | 'timeThreshold'
+  | 'memoryThreshold'
+  | 'instructionsThreshold'
+  | 'maxPeakMemory'
+  | 'significance'
+  | 'clock'
+>
+
+interface Thresholds {
+  time: number
+  memory: number
+  instructions: number
+  budget: number | null
+}
+
+export function gate(head: Results, base: Results | null, settings: GateSettings): Verdict {
+  const samePython = base === null || pythonMinor(base) === pythonMinor(head)
+  const context: Comparison = {
+    settings,
+    samePython,
+    baseVersion: base?.environment.python_version ?? null,
+    headVersion: head.environment.python_version,
+  }
+  const entries: EntryVerdict[] = head.entries.map((entry) =>
+    judgeEntry(entry, base?.entries.find((b) => b.name === entry.name) ?? null, base !== null, context),
+  )
+  for (const removed of base?.entries ?? []) {
+    if (!head.entries.some((e) => e.name === removed.name)) {
+      entries.push({ name: removed.name, status: 'removed', base: removed, head: null, metrics: [] })
+    }
+  }
+  const failures = entries.flatMap((entry) =>
+    entry.status === 'error'
+      ? [`${entry.name}: ${errorLine(entry.head!)}`]
+      : entry.metrics.filter((m) => m.status === 'regression').map((m) => `${entry.name}: ${m.metric} ${m.reason}`),
+  )
+  const countOf = (status: EntryStatus) => entries.filter((e) => e.status === status).length
+  return {
+    result: failures.length > 0 ? 'fail' : base === null ? 'no-baseline' : 'pass',
+    entries,
+    regressions: countOf('regression'),
+    improvements: countOf('improvement'),
+    unchanged: countOf('unchanged'),
+    samePython,
+    failures,
+    head,
+    base,
+  }
+}
+
+interface Comparison {
+  settings: GateSettings
+  samePython: boolean
+  baseVersion: string | null
+  headVersion: string
+}
+
+function thresholdsFor(name: string, settings: GateSettings): Thresholds {
+  const entry: EntryPoint | undefined = settings.entryPoints.find((e) => e.name === name)
+  return {
+    time: entry?.timeThreshold ?? settings.timeThreshold,
+    memory: entry?.memoryThreshold ?? settings.memoryThreshold,
+    instructions: entry?.instructionsThreshold ?? settings.instructionsThreshold,
+    budget: entry?.maxPeakMemory !== undefined ? entry.maxPeakMemory : settings.maxPeakMemory,
+  }
+}
+
+function judgeEntry(
+  head: ResultsEntry,
+  base: ResultsEntry | null,
+  haveBaseline: boolean,
+  context: Comparison,
+): EntryVerdict {
+  const thresholds = thresholdsFor(head.name, context.settings)
+  if (head.status !== 'ok') return { name: head.name, status: 'error', base, head, metrics: [] }
+  // Nothing to compare with: a new entry, or one whose baseline run failed. The absolute budget still applies.
+  const missing = !haveBaseline
+    ? 'no baseline'
+    : base === null
+      ? 'new entry'
+      : base.status !== 'ok'
+        ? `the baseline run ${base.status === 'timeout' ? 'timed out' : 'errored'}`
+        : null
+  const comparable = missing === null ? base : null
+  const metrics = [
+    compareTime(comparable, head, thresholds.time, context, missing),
+    compareMemory(comparable, head, thresholds, missing),
+    compareInstructions(comparable, head, thresholds.instructions, context, missing),
+  ]
+  const has = (status: MetricComparison['status']) => metrics.some((m) => m.status === status)
+  const status: EntryStatus = has('regression')
+    ? 'regression'
+    : missing !== null && (base === null || !haveBaseline)
+      ? 'new'
+      : has('improvement')
+        ? 'improvement'
+        : has('unchanged')
+          ? 'unchanged'
+          : 'not-comparable'
+  return { name: head.name, status, base, head, metrics }
+}
+
+function notCompared(
+  metric: MetricComparison['metric'],
+  status: 'not-comparable' | 'not-measured',
+  base: number | null,
+  head: number | null,
+  threshold: number | null,
+  reason: string,
+): MetricComparison {
+  return { metric, status, base, head, change: null, threshold, reason }
+}
+
+function compareTime(
+  base: ResultsEntry | null,
+  head: ResultsEntry,
+  threshold: number,
+  context: Comparison,
+  missing: string | null,
+): MetricComparison {
+  const headTime = head.time
+  if (headTime === null) return notCompared('time', 'not-measured', null, null, threshold, 'not measured')
+  if (missing !== null) return notCompared('time', 'not-comparable', null, headTime.median_ns, threshold, missing)
+  const baseTime = base!.time
+  if (baseTime === null) {
+    return notCompared('time', 'not-comparable', null, headTime.median_ns, threshold, 'not measured on the baseline')
+  }
+  if (!context.samePython) {
+    return notCompared(
+      'time',
+      'not-comparable',
+      baseTime.median_ns,
+      headTime.median_ns,
+      threshold,
+      differentPython(context),
+    )
+  }
+  const clock = context.settings.clock
+  const baseSamples = clock === 'cpu' ? baseTime.cpu_samples_ns : baseTime.samples_ns
+  const headSamples = clock === 'cpu' ? headTime.cpu_samples_ns : headTime.samples_ns
+  if (baseSamples.length === 0 || headSamples.length === 0) {
+    return notCompared('time', 'not-comparable', null, null, threshold, `no ${clock} time samples`)
+  }
+  const alpha = context.settings.significance
+  const baseMedian = median(baseSamples)
+  const headMedian = median(headSamples)
+  const change = relativeChange(baseMedian, headMedian)
+  const { pValue } = mannWhitneyU(baseSamples, headSamples)
+  const ci = medianChangeInterval(baseSamples, headSamples, 1 - alpha)
+  const significant = pValue < alpha
+  const status =
+    !significant || change === null
+      ? 'unchanged'
+      : change > threshold
+        ? 'regression'
+        : change < -threshold
+          ? 'improvement'
+          : 'unchanged'
+  const level = `${+(ci.level * 100).toFixed(2)}%`
+  const measured =
+    `${clock === 'cpu' ? 'CPU' : 'wall'} median ${duration(baseMedian)} → ${duration(headMedian)}, ` +
+    `${change === null ? 'n/a' : percent(change)} (${level} CI ${percent(ci.low)} … ${percent(ci.high)}, p=${formatP(pValue)})`
+  const verdictText =
+    status === 'regression'
+      ? `slower than the ${thresholdText(threshold)} threshold`
+      : status === 'improvement'
+        ? `faster by more than ${thresholdText(threshold)}`
+        : !significant
+          ? `not significant at p<${alpha}${tooFewSamples(baseSamples.length, headSamples.length, alpha)}`
+          : `within the ${thresholdText(threshold)} threshold`
+  return {
+    metric: 'time',
+    status,
+    base: baseMedian,
+    head: headMedian,
+    change,
+    threshold,
+    ci,
+    clock,
+    pValue,
+    reason: `${measured}: ${verdictText}`,
+  }
+}
+
+function compareMemory(
+  base: ResultsEntry | null,
+  head: ResultsEntry,
+  thresholds: Thresholds,
+  missing: string | null,
+): MetricComparison {
+  const headPeak = head.memory?.peak_bytes ?? null
+  const budget = thresholds.budget
+  if (headPeak === null) return notCompared('memory', 'not-measured', null, null, thresholds.memory, 'not measured')
+  const overBudget = budget !== null && headPeak > budget
+  const budgetText = overBudget ? `peak ${bytes(headPeak)} is over the ${bytes(budget)} budget` : null
+  const basePeak = missing === null ? (base!.memory?.peak_bytes ?? null) : null
+  const common = {
+    metric: 'memory' as const,
+    base: basePeak,
+    head: headPeak,
+    threshold: thresholds.memory,
+    budget,
+    overBudget,
+  }
+  if (basePeak === null) {
+    const why = missing ?? 'not measured on the baseline'
+    return { ...common, status: overBudget ? 'regression' : 'not-comparable', change: null, reason: budgetText ?? why }
+  }
+  const change = relativeChange(basePeak, headPeak)
+  const grew = change === null ? headPeak > basePeak : change > thresholds.memory
+  const shrank = change !== null && change < -thresholds.memory
+  const measured = `peak ${bytes(basePeak)} → ${bytes(headPeak)} (${change === null ? `+${bytes(headPeak)}` : percent(change)}, ${signedBytes(headPeak - basePeak)})`
+  const reasons = [
+    grew ? `${measured}: more than the ${thresholdText(thresholds.memory)} threshold` : null,
+    budgetText,
+  ].filter((r): r is string => r !== null)
+  return {
+    ...common,
+    status: reasons.length > 0 ? 'regression' : shrank ? 'improvement' : 'unchanged',
+    change,
+    reason:
+      reasons.length > 0
+        ? reasons.join('; ')
+        : `${measured}: ${shrank ? `smaller by more than ${thresholdText(thresholds.memory)}` : `within the ${thresholdText(thresholds.memory)} threshold`}`,
+  }
+}
+
+function compareInstructions(
+  base: ResultsEntry | null,
+  head: ResultsEntry,
+  threshold: number,
+  context: Comparison,
+  missing: string | null,
+): MetricComparison {
+  const headTotal = head.instructions?.total ?? null
+  if (headTotal === null) return notCompared('instructions', 'not-measured', null, null, threshold, 'not measured')
+  if (missing !== null) return notCompared('instructions', 'not-comparable', null, headTotal, threshold, missing)
+  const baseTotal = base!.instructions?.total ?? null
+  if (baseTotal === null)
+    return notCompared('instructions', 'not-comparable', null, headTotal, threshold, 'not measured on the baseline')
+  if (!context.samePython)
+    return notCompared('instructions', 'not-comparable', baseTotal, headTotal, threshold, differentPython(context))
+  const change = relativeChange(baseTotal, headTotal)
+  const grew = change === null ? headTotal > 0 : change > threshold
+  const status = grew ? 'regression' : change !== null && change < -threshold ? 'improvement' : 'unchanged'
+  const delta = headTotal - baseTotal
+  const measured = `${count(baseTotal)} → ${count(headTotal)} executed instructions (${change === null ? 'new' : percent(change)}, ${delta >= 0 ? '+' : '-'}${count(Math.abs(delta))})`
+  const verdictText =
+    status === 'regression'
+      ? `more than the ${thresholdText(threshold)} threshold`
+      : status === 'improvement'
+        ? `fewer by more than ${thresholdText(threshold)}`
+        : `within the ${thresholdText(threshold)} threshold`
+  return {
+    metric: 'instructions',
+    status,
+    base: baseTotal,
+    head: headTotal,
+    change,
+    threshold,
+    reason: `${measured}: ${verdictText}`,
+  }
+}
+
+function relativeChange(base: number, head: number): number | null {
+  return base === 0 ? (head === 0 ? 0 : null) : (head - base) / base
+}
+
+function differentPython(context: Comparison): string {
+  return `not comparable: base ran Python ${context.baseVersion}, head ${context.headVersion}`
+}
+
+/** The smallest two-sided p-value samples this small can reach is 2 / C(m + n, m); say so when it cannot pass. */
+function tooFewSamples(m: number, n: number, alpha: number): string {
+  let combinations = 1
+  for (let i = 1; i <= Math.min(m, n); i++) combinations = (combinations * (m + n - Math.min(m, n) + i)) / i
+  return 2 / combinations >= alpha ? ` (${m} and ${n} samples can never be; raise repeat)` : ''
+}
+
+export function errorLine(entry: ResultsEntry): string {
+  const error = entry.error
+  const what = entry.status === 'timeout' ? 'timed out' : 'failed'
+  if (!error) return what
+  const message = error.message.split('\n')[0]!.slice(0, 200)
+  return `${what}${error.phase ? ` during ${error.phase}` : ''}: ${error.type}${message ? `: ${message}` : ''}`
+}
+
+function formatP(p: number): string {
+  return p < 0.0001 ? p.toExponential(1) : p < 0.01 ? p.toFixed(4) : p.toFixed(3)
+}
+
+function signedBytes(delta: number): string {
+  return `${delta >= 0 ? '+' : '-'}${bytes(Math.abs(delta))}`
+}

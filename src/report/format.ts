@@ -1,0 +1,79 @@
+// Numbers as a reviewer reads them: units scaled, signs explicit, precision that matches what was measured.
+
+const DURATION_UNITS: [number, string][] = [
+  [1e9, 's'],
+  [1e6, 'ms'],
+  [1e3, 'µs'],
+  [1, 'ns'],
+]
+
+const BYTE_UNITS: [number, string][] = [
+  [1024 ** 3, 'GiB'],
+  [1024 ** 2, 'MiB'],
+  [1024, 'KiB'],
+  [1, 'B'],
+]
+
+function scaled(value: number, units: [number, string][]): string {
+  const magnitude = Math.abs(value)
+  const [factor, unit] = units.find(([f]) => magnitude >= f) ?? units[units.length - 1]!
+  const n = value / factor
+  if (factor === 1) return `${Math.round(n)} ${unit}`
+  return `${Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)} ${unit}`
+}
+
+/** 1.23 ms, 456 µs, 12.3 s. */
+export function duration(ns: number): string {
+  return scaled(ns, DURATION_UNITS)
+}
+
+/** 1.20 MiB, 512 B. */
+export function bytes(n: number): string {
+  return scaled(n, BYTE_UNITS)
+}
+
+/** 1,234,567. */
+export function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US')
+}
+
+/** A relative change as a signed percentage: +12.3%, -4.0%, ±0%. */
+export function percent(change: number): string {
+  const p = change * 100
+  if (Math.abs(p) < 0.05) return '±0%'
+  const digits = Math.abs(p) >= 100 ? 0 : 1
+  return `${p > 0 ? '+' : '-'}${Math.abs(p).toFixed(digits)}%`
+}
+
+/** A signed difference in the given unit: +1.2 ms, -3 allocations. */
+export function signed(delta: number, render: (n: number) => string): string {
+  if (delta === 0) return '±0'
+  return `${delta > 0 ? '+' : '-'}${render(Math.abs(delta))}`
+}
+
+/** (head - base) / base, or null when it is undefined. */
+export function relative(base: number | null | undefined, head: number | null | undefined): number | null {
+  if (base == null || head == null || base === 0) return null
+  return (head - base) / base
+}
+
+/** "base → head" with either side possibly missing. */
+export function transition(
+  base: number | null | undefined,
+  head: number | null | undefined,
+  render: (n: number) => string,
+): string {
+  const show = (n: number | null | undefined): string => (n == null ? '—' : render(n))
+  if (base == null) return show(head)
+  return `${show(base)} → ${show(head)}`
+}
+
+/** Short commit: 7 hex digits, like GitHub shows them. */
+export function shortSha(sha: string): string {
+  return /^[0-9a-f]{8,}$/i.test(sha) ? sha.slice(0, 7) : sha
+}
+
+/** "1 regression", "3 regressions". */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`
+}

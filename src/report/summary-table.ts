@@ -1,0 +1,77 @@
+// The per-entry table: one row per entry with time, peak memory, allocations, executed instructions and status.
+import { markdownTable } from 'markdown-table'
+import type { EntryVerdict, MetricComparison, MetricName, Verdict } from '../verdict.js'
+import { code } from './escape.js'
+import { bytes, count, duration, percent, relative, transition } from './format.js'
+import { ENTRY_MARK, METRIC_MARK } from './marks.js'
+
+function metric(entry: EntryVerdict, name: MetricName): MetricComparison | undefined {
+  return entry.metrics.find((m) => m.metric === name)
+}
+
+/** "+12.3% (95% CI +8.1% … +16.0%)", with the status mark; "not comparable" when the gate says so. */
+function changeCell(m: MetricComparison | undefined): string {
+  if (!m || m.status === 'not-measured') return ''
+  if (m.status === 'not-comparable') return '⚠️ not comparable'
+  if (m.change == null) return ''
+  const mark = METRIC_MARK[m.status]
+  const ci = m.ci ? ` (${Math.round(m.ci.level * 100)}% CI ${percent(m.ci.low)} … ${percent(m.ci.high)})` : ''
+  return `${mark ? `${mark} ` : ''}${percent(m.change)}${ci}`
+}
+
+function valueCell(m: MetricComparison | undefined, render: (n: number) => string): string {
+  if (!m || m.status === 'not-measured') return ''
+  const values = transition(m.base, m.head, render)
+  if (m.metric === 'time') return values
+  const over = m.overBudget && m.budget != null ? ` 🔴 over the ${render(m.budget)} budget` : ''
+  const change = changeCell(m)
+  return `${values}${change ? ` (${change})` : ''}${over}`
+}
+
+function allocationsCell(entry: EntryVerdict): string {
+  const base = entry.base?.memory?.allocations
+  const head = entry.head?.memory?.allocations
+  if (base == null && head == null) return ''
+  const change = relative(base, head)
+  return `${transition(base, head, count)}${change != null && base !== head ? ` (${percent(change)})` : ''}`
+}
+
+/** Regressions first, then errors, then the rest in the order the user configured them. */
+const ORDER = ['regression', 'error', 'not-comparable', 'improvement', 'new', 'removed', 'unchanged']
+
+export function orderedEntries(verdict: Verdict): EntryVerdict[] {
+  return verdict.entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => ORDER.indexOf(a.entry.status) - ORDER.indexOf(b.entry.status) || a.index - b.index)
+    .map(({ entry }) => entry)
+}
+
+/**
+ * The table with at most `limit` rows (regressions first); a compact rendering names how many rows it left out.
+ * The instructions column appears only when some entry counted them.
+ */
+export function summaryTable(verdict: Verdict, limit = Infinity): string {
+  const entries = orderedEntries(verdict)
+  const withInstructions = entries.some(
+    (e) => metric(e, 'instructions') && metric(e, 'instructions')!.status !== 'not-measured',
+  )
+  const header = ['Entry', 'Time (median)', 'Time change', 'Peak memory', 'Allocations']
+  if (withInstructions) header.push('Instructions')
+  header.push('Status')
+  const rows = entries.slice(0, limit).map((entry) => {
+    const row = [
+      code(entry.name, 60),
+      valueCell(metric(entry, 'time'), duration),
+      changeCell(metric(entry, 'time')),
+      valueCell(metric(entry, 'memory'), bytes),
+      allocationsCell(entry),
+    ]
+    if (withInstructions) row.push(valueCell(metric(entry, 'instructions'), count))
+    row.push(ENTRY_MARK[entry.status])
+    return row
+  })
+  const align = header.map((_, i) => (i === 0 || i === header.length - 1 ? 'l' : 'r'))
+  const table = markdownTable([header, ...rows], { align, alignDelimiters: false })
+  const rest = entries.length - rows.length
+  return rest > 0 ? `${table}\n\n_${rest} more entries are in the full report._` : table
+}
