@@ -35,7 +35,7 @@ const HEAD_SHA = 'c'.repeat(40)
 let gh: GitHubServer
 beforeEach(async () => {
   gh = await startGitHubServer()
-  // The search logs its decisions through @actions/core; keep test output readable.
+  // The search logs its decisions through @actions/core; keep test output readable (DEBUG_BASELINE=1 shows them).
   if (!process.env.DEBUG_BASELINE) vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
 afterEach(async () => {
@@ -222,7 +222,7 @@ describe('finding the baseline of a pull request', () => {
     const liar = gh.addRun({ head_sha: sha(3) })
     gh.addArtifact(liar, { name: NAME, files: { [RESULTS_FILE]: randomText(40_000) }, size_in_bytes: 100 })
     const bomb = gh.addRun({ head_sha: sha(4) })
-    gh.addArtifact(bomb, { name: NAME, files: { [RESULTS_FILE]: ' '.repeat(10_000_000) } })
+    gh.addArtifact(bomb, { name: NAME, files: { [RESULTS_FILE]: ' '.repeat(2_000_000) } })
     const loaded = await load(prContext(), {}, limits)
     expect(loaded?.info.commit).toBe(sha(1))
     expect(loaded?.info.skipped?.join('\n')).toMatch(
@@ -340,6 +340,16 @@ describe('downloadRunArtifact', () => {
 
   test('extractZip refuses what is not a zip', () => {
     expect(() => extractZip(strToU8('hello'))).toThrow(/not a zip archive/)
+  })
+
+  test('extractZip inflates no further than the size an archive declares, even when it lies', () => {
+    const zip = zipSync({ [RESULTS_FILE]: new Uint8Array(1_000_000).fill(32) })
+    const view = new DataView(zip.buffer)
+    // Declare 100 bytes in the central directory (uncompressed size at offset 24 of its header) and local header.
+    const central = zip.findLastIndex((_, i) => i + 4 <= zip.length && view.getUint32(i, true) === 0x02014b50)
+    view.setUint32(central + 24, 100, true)
+    view.setUint32(22, 100, true)
+    expect(extractZip(zip).get(RESULTS_FILE)).toHaveLength(100)
   })
 })
 

@@ -10,6 +10,7 @@ const settings: GateSettings = {
   maxPeakMemory: null,
   significance: 0.01,
   clock: 'wall',
+  timeStatistic: 'median',
 }
 
 const metric = (verdict: ReturnType<typeof gate>, name: string, which: string) =>
@@ -19,7 +20,11 @@ describe('gate: time', () => {
   const base = noisy(1_000_000, 30, 0.06, 1)
 
   it('fails a significant median regression past the threshold, with its confidence interval', () => {
-    const verdict = gate(results([entry({ samples: noisy(1_150_000, 30, 0.06, 2) })]), results([entry({ samples: base })]), settings)
+    const verdict = gate(
+      results([entry({ samples: noisy(1_150_000, 30, 0.06, 2) })]),
+      results([entry({ samples: base })]),
+      settings,
+    )
     const time = metric(verdict, 'work', 'time')
     expect(time.status).toBe('regression')
     expect(time.change!).toBeGreaterThan(0.1)
@@ -31,11 +36,17 @@ describe('gate: time', () => {
     expect(verdict.result).toBe('fail')
     expect(verdict.regressions).toBe(1)
     expect(verdict.failures).toHaveLength(1)
-    expect(verdict.failures[0]).toMatch(/^work: time wall median .* \+1\d\.\d% \(99% CI \+.*p=.*slower than the 5% threshold$/)
+    expect(verdict.failures[0]).toMatch(
+      /^work: time wall median .* \+1\d\.\d% \(99% CI \+.*p=.*slower than the 5% threshold$/,
+    )
   })
 
   it('passes a significant change that stays within the threshold', () => {
-    const verdict = gate(results([entry({ samples: noisy(1_030_000, 30, 0.01, 3) })]), results([entry({ samples: noisy(1_000_000, 30, 0.01, 4) })]), settings)
+    const verdict = gate(
+      results([entry({ samples: noisy(1_030_000, 30, 0.01, 3) })]),
+      results([entry({ samples: noisy(1_000_000, 30, 0.01, 4) })]),
+      settings,
+    )
     const time = metric(verdict, 'work', 'time')
     expect(time.pValue!).toBeLessThan(0.01)
     expect(time.status).toBe('unchanged')
@@ -44,7 +55,11 @@ describe('gate: time', () => {
   })
 
   it('passes a large median change that is not significant (too noisy, too few samples)', () => {
-    const verdict = gate(results([entry({ samples: [150, 90, 200] })]), results([entry({ samples: [100, 160, 95] })]), settings)
+    const verdict = gate(
+      results([entry({ samples: [150, 90, 200] })]),
+      results([entry({ samples: [100, 160, 95] })]),
+      settings,
+    )
     const time = metric(verdict, 'work', 'time')
     expect(time.change!).toBeGreaterThan(0.05)
     expect(time.status).toBe('unchanged')
@@ -53,7 +68,11 @@ describe('gate: time', () => {
   })
 
   it('reports a significant speed-up past the threshold as an improvement', () => {
-    const verdict = gate(results([entry({ samples: noisy(800_000, 30, 0.06, 5) })]), results([entry({ samples: base })]), settings)
+    const verdict = gate(
+      results([entry({ samples: noisy(800_000, 30, 0.06, 5) })]),
+      results([entry({ samples: base })]),
+      settings,
+    )
     expect(metric(verdict, 'work', 'time').status).toBe('improvement')
     expect(verdict.entries[0]!.status).toBe('improvement')
     expect(verdict.improvements).toBe(1)
@@ -69,7 +88,10 @@ describe('gate: time', () => {
   })
 
   it('does not compare time or instructions across Python minor versions, but still memory', () => {
-    const head = results([entry({ samples: noisy(2_000_000, 30, 0.06, 2), instructions: 2000, peak: 200_000 })], '3.13.0')
+    const head = results(
+      [entry({ samples: noisy(2_000_000, 30, 0.06, 2), instructions: 2000, peak: 200_000 })],
+      '3.13.0',
+    )
     const baseline = results([entry({ samples: base, instructions: 1000, peak: 100_000 })], '3.12.1')
     const verdict = gate(head, baseline, settings)
     expect(verdict.samePython).toBe(false)
@@ -81,7 +103,11 @@ describe('gate: time', () => {
   })
 
   it('treats patch releases of the same minor as comparable', () => {
-    const verdict = gate(results([entry({ samples: base })], '3.12.2'), results([entry({ samples: base })], '3.12.1'), settings)
+    const verdict = gate(
+      results([entry({ samples: base })], '3.12.2'),
+      results([entry({ samples: base })], '3.12.1'),
+      settings,
+    )
     expect(verdict.samePython).toBe(true)
     expect(metric(verdict, 'work', 'time').status).toBe('unchanged')
   })
@@ -101,6 +127,25 @@ describe('gate: clock', () => {
     expect(wall.reason).toMatch(/^wall median /)
   })
 
+  it('compares the fastest calls when the statistic is min, ignoring disturbed ones', () => {
+    // Half of head's calls were slowed down by a busy machine; its fastest calls are as fast as base's.
+    const baseEntry = entry({ samples: noisy(1_000_000, 30, 0.01, 5) })
+    const headEntry = entry({ samples: [...noisy(1_000_000, 15, 0.01, 6), ...noisy(1_600_000, 15, 0.01, 7)] })
+    const min = metric(
+      gate(results([headEntry]), results([baseEntry]), { ...settings, timeStatistic: 'min' }),
+      'work',
+      'time',
+    )
+    expect(min).toMatchObject({ status: 'unchanged', statistic: 'min' })
+    expect(Math.abs(min.change!)).toBeLessThan(0.02)
+    expect(min.reason).toMatch(/^wall min /)
+    const slower = entry({ samples: noisy(1_100_000, 30, 0.01, 8) })
+    expect(
+      metric(gate(results([slower]), results([baseEntry]), { ...settings, timeStatistic: 'min' }), 'work', 'time')
+        .status,
+    ).toBe('regression')
+  })
+
   it('cannot compare CPU time when the samples are missing', () => {
     const bare = entry({ cpuSamples: [] })
     const time = metric(gate(results([bare]), results([bare]), { ...settings, clock: 'cpu' }), 'work', 'time')
@@ -118,12 +163,21 @@ describe('gate: memory', () => {
   })
 
   it('passes growth within the threshold and reports shrinkage as an improvement', () => {
-    expect(metric(gate(results([entry({ peak: 100_500 })]), results([entry({ peak: 100_000 })]), settings), 'work', 'memory').status).toBe('unchanged')
-    expect(metric(gate(results([entry({ peak: 90_000 })]), results([entry({ peak: 100_000 })]), settings), 'work', 'memory').status).toBe('improvement')
+    expect(
+      metric(gate(results([entry({ peak: 100_500 })]), results([entry({ peak: 100_000 })]), settings), 'work', 'memory')
+        .status,
+    ).toBe('unchanged')
+    expect(
+      metric(gate(results([entry({ peak: 90_000 })]), results([entry({ peak: 100_000 })]), settings), 'work', 'memory')
+        .status,
+    ).toBe('improvement')
   })
 
   it('fails a peak over the absolute budget even without a baseline', () => {
-    const verdict = gate(results([entry({ peak: 3 * 1024 * 1024 })]), null, { ...settings, maxPeakMemory: 2 * 1024 * 1024 })
+    const verdict = gate(results([entry({ peak: 3 * 1024 * 1024 })]), null, {
+      ...settings,
+      maxPeakMemory: 2 * 1024 * 1024,
+    })
     const memory = metric(verdict, 'work', 'memory')
     expect(memory).toMatchObject({ status: 'regression', overBudget: true, budget: 2 * 1024 * 1024 })
     expect(memory.reason).toBe('peak 3.00 MiB is over the 2.00 MiB budget')
@@ -144,9 +198,25 @@ describe('gate: memory', () => {
 
 describe('gate: instructions', () => {
   it('is exact: any growth past the threshold fails, an equal count passes', () => {
-    expect(metric(gate(results([entry({ instructions: 10_200 })]), results([entry({ instructions: 10_000 })]), settings), 'work', 'instructions').status).toBe('regression')
-    expect(metric(gate(results([entry({ instructions: 10_100 })]), results([entry({ instructions: 10_000 })]), settings), 'work', 'instructions').status).toBe('unchanged')
-    const same = metric(gate(results([entry({ instructions: 10_000 })]), results([entry({ instructions: 10_000 })]), settings), 'work', 'instructions')
+    expect(
+      metric(
+        gate(results([entry({ instructions: 10_200 })]), results([entry({ instructions: 10_000 })]), settings),
+        'work',
+        'instructions',
+      ).status,
+    ).toBe('regression')
+    expect(
+      metric(
+        gate(results([entry({ instructions: 10_100 })]), results([entry({ instructions: 10_000 })]), settings),
+        'work',
+        'instructions',
+      ).status,
+    ).toBe('unchanged')
+    const same = metric(
+      gate(results([entry({ instructions: 10_000 })]), results([entry({ instructions: 10_000 })]), settings),
+      'work',
+      'instructions',
+    )
     expect(same).toMatchObject({ status: 'unchanged', change: 0 })
   })
 
@@ -166,7 +236,11 @@ describe('gate: entries and results', () => {
   })
 
   it('reports new, removed and errored entries, and fails on an error', () => {
-    const head = results([entry({ name: 'kept' }), entry({ name: 'added' }), entry({ name: 'broken', status: 'error' })])
+    const head = results([
+      entry({ name: 'kept' }),
+      entry({ name: 'added' }),
+      entry({ name: 'broken', status: 'error' }),
+    ])
     const base = results([entry({ name: 'kept' }), entry({ name: 'gone' }), entry({ name: 'broken' })])
     const verdict = gate(head, base, settings)
     expect(Object.fromEntries(verdict.entries.map((e) => [e.name, e.status]))).toEqual({

@@ -37,7 +37,7 @@ def fib(n):
 
 
 def call_heavy():
-    fib(20)
+    fib(22)
 
 
 class Record:
@@ -67,7 +67,7 @@ def _words(text):
 def mixed():
     """Everyday Python: small json documents round-tripped one by one, objects rebuilt from them, a sort with a
     key function, string methods and dict counting."""
-    records = [Record(i) for i in range(200)]
+    records = [Record(i) for i in range(1000)]
     restored = [Record.from_dict(json.loads(json.dumps(record.as_dict()))) for record in records]
     ordered = sorted(restored, key=_sort_key)
     counts = {}
@@ -140,7 +140,7 @@ def main(argv=None):
     options = parser.parse_args(argv)
     print(f"Python {platform.python_version()} ({sys.executable}), CPU time, best of {options.rounds} rounds")
     failures = []
-    for label, workload in (("call-heavy (fib 20)", call_heavy), ("mixed (json, sort key, str, dict)", mixed)):
+    for label, workload in (("call-heavy (fib 22)", call_heavy), ("mixed (json, sort key, str, dict)", mixed)):
         best = best_times(workload, options.rounds)
         bare = best["no profiler"]
         print(f"\n{label}: no profiler {bare * 1e3:.2f} ms")

@@ -38,6 +38,10 @@ export interface Config {
   significance: number
   /** Which timings the time gate compares: process CPU time (immune to waiting for a busy CPU) or wall time. */
   clock: 'cpu' | 'wall'
+  /** What "the time" of an entry is: the median of its timed calls, or the fastest (least disturbed) one. */
+  timeStatistic: 'median' | 'min'
+  /** Re-measurements of an entry whose time regressed, pooled with the first, before the regression stands. */
+  timeConfirmations: number
   /** A results JSON to compare with; wins over artifacts. */
   baselinePath: string | null
   baselineArtifact: string
@@ -69,6 +73,8 @@ export const DEFAULTS = {
   instructionsThreshold: 0.01,
   significance: 0.01,
   clock: 'cpu' as const,
+  timeStatistic: 'min' as const,
+  timeConfirmations: 5,
   memory: true,
   instructions: false,
   baselineArtifact: 'bytescope-baseline',
@@ -125,6 +131,21 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'probability',
     inFile: true,
     help: `p-value below which a time change is real (default: ${DEFAULTS.significance})`,
+  },
+  {
+    key: 'time-statistic',
+    kind: 'choice',
+    inFile: true,
+    choices: ['min', 'median'],
+    help: `what an entry's time is: fastest or median call (default: ${DEFAULTS.timeStatistic})`,
+  },
+  {
+    key: 'time-confirmations',
+    kind: 'int',
+    inFile: true,
+    min: 0,
+    max: 20,
+    help: `re-measurements before a time regression stands (default: ${DEFAULTS.timeConfirmations})`,
   },
   {
     key: 'clock',
@@ -276,6 +297,9 @@ export function loadConfig(sources: ConfigSources): Config {
     instructionsThreshold: setting('instructions-threshold', parsePercent) ?? DEFAULTS.instructionsThreshold,
     significance: setting('significance', parseProbability) ?? DEFAULTS.significance,
     clock: (setting('clock', choice('clock')) as Config['clock']) ?? DEFAULTS.clock,
+    timeStatistic:
+      (setting('time-statistic', choice('time-statistic')) as Config['timeStatistic']) ?? DEFAULTS.timeStatistic,
+    timeConfirmations: setting('time-confirmations', int('time-confirmations')) ?? DEFAULTS.timeConfirmations,
     baselinePath:
       fromInput('baseline-path', (v, where) => path.resolve(sources.cwd, parseString(v, where))) ??
       fromFile('baseline-path', filePath) ??

@@ -3,7 +3,7 @@
 import { thresholdText, type Config, type EntryPoint } from './config.js'
 import { bytes, count, duration, percent } from './report/format.js'
 import { pythonMinor, type Results, type ResultsEntry } from './results.js'
-import { mannWhitneyU, median, medianChangeInterval } from './stats.js'
+import { changeInterval, mannWhitneyU, statistic } from './stats.js'
 import type { EntryStatus, EntryVerdict, MetricComparison, Verdict } from './verdict.js'
 
 /** The settings the gate reads; a whole Config fits. */
@@ -16,6 +16,7 @@ export type GateSettings = Pick<
   | 'maxPeakMemory'
   | 'significance'
   | 'clock'
+  | 'timeStatistic'
 >
 
 interface Thresholds {
@@ -154,11 +155,12 @@ function compareTime(
     return notCompared('time', 'not-comparable', null, null, threshold, `no ${clock} time samples`)
   }
   const alpha = context.settings.significance
-  const baseMedian = median(baseSamples)
-  const headMedian = median(headSamples)
-  const change = relativeChange(baseMedian, headMedian)
+  const which = context.settings.timeStatistic
+  const baseValue = statistic(which, baseSamples)
+  const headValue = statistic(which, headSamples)
+  const change = relativeChange(baseValue, headValue)
   const { pValue } = mannWhitneyU(baseSamples, headSamples)
-  const ci = medianChangeInterval(baseSamples, headSamples, 1 - alpha)
+  const ci = changeInterval(baseSamples, headSamples, 1 - alpha, which)
   const significant = pValue < alpha
   const status =
     !significant || change === null
@@ -170,7 +172,7 @@ function compareTime(
           : 'unchanged'
   const level = `${+(ci.level * 100).toFixed(2)}%`
   const measured =
-    `${clock === 'cpu' ? 'CPU' : 'wall'} median ${duration(baseMedian)} → ${duration(headMedian)}, ` +
+    `${clock === 'cpu' ? 'CPU' : 'wall'} ${which} ${duration(baseValue)} → ${duration(headValue)}, ` +
     `${change === null ? 'n/a' : percent(change)} (${level} CI ${percent(ci.low)} … ${percent(ci.high)}, p=${formatP(pValue)})`
   const verdictText =
     status === 'regression'
@@ -183,12 +185,13 @@ function compareTime(
   return {
     metric: 'time',
     status,
-    base: baseMedian,
-    head: headMedian,
+    base: baseValue,
+    head: headValue,
     change,
     threshold,
     ci,
     clock,
+    statistic: which,
     pValue,
     reason: `${measured}: ${verdictText}`,
   }

@@ -10,6 +10,7 @@ import { annotations } from './annotations.js'
 import { BaselineError, loadBaseline, RESULTS_FILE, storeBaseline, type GitHubContext } from './baseline/index.js'
 import { helpText, parseArgs } from './cli.js'
 import { ConfigError, loadConfig, SETTINGS, type Config, type RawSettings } from './config.js'
+import { confirmTimeRegressions } from './confirm.js'
 import { gate } from './gate.js'
 import { bytecodeDiff, findInterpreter, HarnessError, runHarness, type Interpreter } from './harness.js'
 import { actionsLog, consoleLog, type Log } from './log.js'
@@ -239,7 +240,11 @@ async function pipeline(
       : await loadBaseline(config, pullRun?.baseContext ?? context ?? NO_GITHUB)
   if (baseline?.info.skipped?.length)
     for (const skipped of baseline.info.skipped) log.info(`bytescope: skipped baseline candidate: ${skipped}`)
-  const verdict = gate(harness.results, baseline?.results ?? null, config)
+  // Results measured elsewhere (a pull request's run, --results) cannot be re-measured here.
+  const remeasurable = !pullRun && !measured
+  const { verdict } = remeasurable
+    ? await confirmTimeRegressions(config, interpreter, harness, baseline?.results ?? null, outputDir, log)
+    : { verdict: gate(harness.results, baseline?.results ?? null, config) }
 
   let diff: BytecodeDiffReport | null = null
   if (baseline) {

@@ -1,5 +1,5 @@
 // The statistics behind the time gate: a Mann–Whitney U test decides whether two sets of timings differ, and a
-// bootstrap confidence interval says by how much the median changed. Both are distribution-free: run times on CI
+// bootstrap confidence interval says by how much their median (or minimum) changed. Both are distribution-free: run times on CI
 // runners are skewed with long tails (GC pauses, preemption), so tests that assume normality lie exactly when it
 // matters. Everything here is deterministic: the bootstrap is seeded from the samples, so re-gating the same two
 // results files always prints the same interval.
@@ -127,29 +127,42 @@ export interface ConfidenceInterval {
 
 const BOOTSTRAP_RESAMPLES = 2000
 
+/** A location statistic of timings: what "the time" of an entry is. */
+export type Statistic = 'median' | 'min'
+
+export function statistic(which: Statistic, values: readonly number[]): number {
+  return which === 'min' ? Math.min(...values) : median(values)
+}
+
 /**
- * Percentile bootstrap confidence interval of the relative change of the median, median(b) / median(a) - 1,
+ * Percentile bootstrap confidence interval of the relative change of a statistic, stat(b) / stat(a) - 1,
  * resampling both samples independently.
  */
-export function medianChangeInterval(a: readonly number[], b: readonly number[], level: number): ConfidenceInterval {
+export function changeInterval(
+  a: readonly number[],
+  b: readonly number[],
+  level: number,
+  which: Statistic = 'median',
+): ConfidenceInterval {
   if (a.length === 0 || b.length === 0) throw new RangeError('a confidence interval needs two non-empty samples')
   const random = mulberry32(seedFrom(a, b))
   const changes = new Float64Array(BOOTSTRAP_RESAMPLES)
   const bufferA = new Float64Array(a.length)
   const bufferB = new Float64Array(b.length)
   for (let r = 0; r < BOOTSTRAP_RESAMPLES; r++) {
-    const baseMedian = resampledMedian(a, bufferA, random)
-    const headMedian = resampledMedian(b, bufferB, random)
-    changes[r] = baseMedian === 0 ? (headMedian === 0 ? 0 : Infinity) : headMedian / baseMedian - 1
+    const baseValue = resampled(a, bufferA, random, which)
+    const headValue = resampled(b, bufferB, random, which)
+    changes[r] = baseValue === 0 ? (headValue === 0 ? 0 : Infinity) : headValue / baseValue - 1
   }
   changes.sort()
   const tail = (1 - level) / 2
   return { low: quantileSorted(changes, tail), high: quantileSorted(changes, 1 - tail), level }
 }
 
-function resampledMedian(values: readonly number[], buffer: Float64Array, random: () => number): number {
+function resampled(values: readonly number[], buffer: Float64Array, random: () => number, which: Statistic): number {
   for (let i = 0; i < values.length; i++) buffer[i] = values[Math.floor(random() * values.length)]!
   buffer.sort()
+  if (which === 'min') return buffer[0]!
   const mid = buffer.length >> 1
   return buffer.length % 2 === 1 ? buffer[mid]! : (buffer[mid - 1]! + buffer[mid]!) / 2
 }

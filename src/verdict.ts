@@ -16,10 +16,11 @@ export interface MetricComparison {
   change: number | null
   /** Relative threshold in force for this entry and metric, e.g. 0.1 for 10%. */
   threshold: number | null
-  /** Time only: confidence interval of the relative change of the median, and its confidence level. */
+  /** Time only: confidence interval of the relative change of the statistic, and its confidence level. */
   ci?: { low: number; high: number; level: number } | null
-  /** Time only: which samples were compared, process CPU time or wall time. */
+  /** Time only: which samples were compared, process CPU time or wall time, and which statistic of them. */
   clock?: 'cpu' | 'wall'
+  statistic?: 'median' | 'min'
   /** Time only: two-sided p-value of the significance test. */
   pValue?: number | null
   /** Memory only: the absolute peak budget in bytes, when set, and whether head exceeds it. */

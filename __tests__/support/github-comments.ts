@@ -182,6 +182,8 @@ export function installComments(gh: GitHubServer): Comments {
       url: gh.api(`/repos/${fullName}/pulls/${number}`),
       html_url: `https://github.com/${fullName}/pull/${number}`,
       head: { ...(template.head as Json), sha: req.params.commit_sha },
+      // The description's example lists a team without the `type` its own schema requires.
+      requested_teams: [],
     }))
     const { page, headers } = paginate(req, pulls, gh.api)
     return { status: 200, body: page, headers }

@@ -16,9 +16,13 @@
 //   await gh.close()                               // throws when any contract violation was recorded
 //
 // Handlers get `(req, gh)` and return `{ status, body?, headers? }` (or a promise of it); `req.params` holds the
-// template's path parameters, `req.query` the query string, `req.body` the parsed JSON body. `paginate(req, items)`
-// slices a list the way GitHub does (per_page default 30, at most 100, `Link` header). Templates are OpenAPI path
-// templates; for a template GitHub documents, requests and responses are validated automatically.
+// template's path parameters, `req.query` the query string, `req.body` the parsed JSON body. `paginate(req, items,
+// gh.api)` slices a list the way GitHub does (per_page default 30, at most 100, `Link` header). Templates are OpenAPI
+// path templates; for a template GitHub documents, requests and responses are validated automatically. Built in:
+// workflow runs (list, get), artifacts (list per repository and per run, get, zip download: 302 to the blob origin,
+// 410 when expired), compare (from `state.comparisons`, 404 otherwise), and the twirp upload; an upload finalized
+// becomes an artifact of run `state.currentRunId` (GITHUB_RUN_ID). A request to blob storage that carries an
+// Authorization header (a leaked token) is a violation.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'

@@ -1,12 +1,17 @@
 """``python -m bytescope diff BASE.json HEAD.json``: bytecode diffs of the functions whose hash changed, from two
 real results files."""
 
+import io
 import json
 import os
 import tempfile
 import unittest
+from contextlib import redirect_stderr
+from unittest import mock
 
 from tests.test_harness_support import FIXTURES, bytescope, harness_run
+
+from bytescope.harness import cli, diff
 
 DIFF_OPTIONS = ["--repeat", "1", "--warmup", "0", "--no-memory", "--instructions"]
 
@@ -89,11 +94,20 @@ class ResultsDiffTest(unittest.TestCase):
         self.assertTrue(text.startswith("note: base ran on Python"), text[:200])
         self.assertIn("head on Python 3.99", text.splitlines()[0])
 
+    def test_a_bug_is_a_harness_failure_not_a_failed_entry(self):
+        stderr = io.StringIO()
+        with mock.patch.object(diff, "compare", side_effect=RuntimeError("boom")), redirect_stderr(stderr):
+            status = cli.main("diff", [self.base_path, self.head_path])
+        self.assertEqual(status, 3)
+        self.assertIn("RuntimeError: boom", stderr.getvalue())
+        self.assertIn("harness failure", stderr.getvalue())
+
     def test_bad_files_are_usage_errors(self):
         newer = dict(self.head, schema_version=2)
         cases = [
             (self.save("newer.json", newer), "has results schema_version 2"),
             (self.save("list.json", []), "is not a bytescope results file"),
+            (self.save("entry.json", dict(self.head, entries=[{"name": 1}])), "entries[0] is not a results entry"),
             (os.path.join(self.directory, "missing.json"), "cannot read"),
         ]
         for path, message in cases:

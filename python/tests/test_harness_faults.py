@@ -2,17 +2,27 @@
 file is still written and valid."""
 
 import os
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 import unittest
+from unittest import mock
 
-from tests.test_harness_support import harness_run, results_validator
+from tests.test_harness_support import PROJECT, PYTHON_DIR, harness_run, results_validator
+
+from bytescope.harness import orchestrator
+from bytescope.harness.settings import resolve
+from bytescope.harness.targets import parse_entry
 
 FAULT_ENTRIES = [
     "before=app.work:main",
     "raises=app.faults:raises",
     "exits=app.faults:exits",
-    "exits_cleanly=app.faults:exits_cleanly",
+    "exits_zero=app.faults:exits_zero",
+    "exits_bare=app.faults:exits_bare",
+    "script_exits_zero=scripts/exits_zero.py",
     "hard_exit=app.faults:hard_exit",
     "segfault=app.faults:segfault",
     "aborts=app.faults:aborts",
@@ -28,6 +38,14 @@ FAULT_ENTRIES = [
 ] + (["forks=app.faults:forks"] if hasattr(os, "fork") else []) + [
     "after=app.work:main",
 ]
+
+
+def _read(path):
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return ""
 
 
 def _alive(pid):
@@ -61,7 +79,7 @@ class FaultsTest(unittest.TestCase):
         self.assertEqual(results_validator().errors(self.results), [])
 
     def test_entries_around_the_faults_are_measured(self):
-        for name in ("before", "after", "exits_cleanly", "thread_left"):
+        for name in ("before", "after", "script_exits_zero", "thread_left"):
             entry = self.by_name[name]
             self.assertEqual(entry["status"], "ok", entry["error"])
             self.assertEqual(len(entry["time"]["samples_ns"]), 2)
@@ -73,10 +91,19 @@ class FaultsTest(unittest.TestCase):
         self.assertIn('raise ValueError("bad input 42")', error["traceback"])
         self.assertNotIn("bytescope", error["traceback"], "harness frames must not appear in the user's traceback")
 
-    def test_sys_exit_with_a_failure_status(self):
-        error = self.error("exits")
-        self.assertEqual(error["type"], "SystemExit")
-        self.assertEqual(error["message"], "the entry called sys.exit(3)")
+    def test_sys_exit_from_a_callable_is_a_fault_whatever_the_status(self):
+        for name, message in (
+            ("exits", "the entry called sys.exit(3)"),
+            ("exits_zero", "the entry called sys.exit(0)"),
+            ("exits_bare", "the entry called sys.exit()"),
+        ):
+            with self.subTest(name):
+                error = self.error(name)
+                self.assertEqual((error["type"], error["message"]), ("SystemExit", message))
+
+    def test_a_script_ending_with_sys_exit_0_finished_normally(self):
+        entry = self.by_name["script_exits_zero"]
+        self.assertEqual(entry["output"]["stdout"].count("done\n"), 1 + 2 + 1 + 1)
 
     def test_os_exit(self):
         error = self.error("hard_exit")
@@ -146,6 +173,27 @@ class FaultsTest(unittest.TestCase):
         self.assertIsNone(entry["time"], "a failed call is not a timing sample")
 
 
+class HarnessFailureTest(unittest.TestCase):
+    def test_a_worker_that_cannot_start_is_a_harness_failure_and_the_others_still_run(self):
+        broken = os.path.join(tempfile.mkdtemp(prefix="bytescope-test-"), "boot.py")
+        with open(broken, "w") as handle:
+            handle.write("raise ImportError('bytescope is not installed properly')\n")
+        settings = resolve(
+            {"entries": [parse_entry("a=app.work:noop"), parse_entry("b=app.work:noop")], "repeat": 1,
+             "warmup": 0, "memory": False, "cwd": PROJECT, "out": os.path.join(tempfile.gettempdir(), "unused.json")}
+        )
+        lines = []
+        with mock.patch.object(orchestrator, "_BOOT", broken):
+            entries, failures = orchestrator.measure(settings, lines.append)
+        self.assertEqual(len(failures), 2)
+        self.assertIn("the worker process failed to start (exit status 1)", failures[0])
+        self.assertIn("bytescope is not installed properly", failures[0])
+        self.assertEqual([e["error"]["type"] for e in entries], ["HarnessError", "HarnessError"])
+        validator = results_validator()
+        for entry in entries:
+            self.assertEqual(validator.errors_at(validator.root["definitions"]["entry"], entry, "/"), [])
+
+
 class TimeoutTest(unittest.TestCase):
     def test_hang_is_killed_with_its_process_group_and_the_next_entry_runs(self):
         pid_file = os.path.join(tempfile.mkdtemp(prefix="bytescope-test-"), "child.pid")
@@ -168,8 +216,7 @@ class TimeoutTest(unittest.TestCase):
         self.assertEqual(after["status"], "ok")
         self.assertEqual(after["output"]["stderr"], "", "no stack dump for an entry that finished")
         self.assertIsNone(after["memory"])
-        with open(pid_file) as handle:
-            child = int(handle.read())
+        child = int(_read(pid_file))
         deadline = time.monotonic() + 5
         while _alive(child) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -177,6 +224,35 @@ class TimeoutTest(unittest.TestCase):
         self.assertIn("[1/2] hangs: timing 2 calls", done.stderr)
         self.assertIn("[1/2] hangs: timeout: Timeout", done.stderr)
         self.assertEqual(results_validator().errors(results), [])
+
+
+@unittest.skipUnless(os.name == "posix", "SIGTERM delivery is POSIX")
+class TerminationTest(unittest.TestCase):
+    def test_sigterm_takes_the_running_worker_and_its_children_down(self):
+        directory = tempfile.mkdtemp(prefix="bytescope-test-")
+        pid_file = os.path.join(directory, "child.pid")
+        env = dict(os.environ, PYTHONPATH=PYTHON_DIR, BYTESCOPE_TEST_CHILD_PID=pid_file)
+        harness = subprocess.Popen(
+            [sys.executable, "-m", "bytescope", "run", "--entry", "app.faults:hangs", "--cwd", PROJECT,
+             "--out", os.path.join(directory, "results.json"), "--timeout", "120"],
+            env=env, stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not _read(pid_file):
+                self.assertLess(time.monotonic(), deadline, "the entry never started")
+                time.sleep(0.05)
+            child = int(_read(pid_file))
+            harness.send_signal(signal.SIGTERM)
+            self.assertEqual(harness.wait(timeout=30), 128 + signal.SIGTERM)
+        finally:
+            if harness.poll() is None:
+                harness.kill()
+        deadline = time.monotonic() + 5
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertFalse(_alive(child), "the entry's child outlived the terminated harness")
+        self.assertFalse(os.path.exists(os.path.join(directory, "results.json")))
 
 
 if __name__ == "__main__":

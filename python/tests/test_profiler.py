@@ -649,6 +649,17 @@ class DecoratorTests(unittest.TestCase):
         row = next(r for r in profiler.functions() if _last_name(r.qualname) == "down")
         self.assertEqual((row.calls, row.primitive_calls), (6, 1))
 
+    def test_many_activations_accumulate(self):
+        profiler = Profiler()
+        decorated_key = profiler.profile(sort_key)
+        for value in range(150):
+            decorated_key(value)
+        rows = {r.qualname: r for r in profiler.functions()}
+        self.assertEqual(profiler.data.activations, 150)
+        self.assertEqual(rows["sort_key"].calls, 150)
+        self.assertEqual(profiler.data.tree.calls, 150)
+        self.assertEqual(set(rows), {"sort_key"})
+
     def test_async_generators_are_refused(self):
         async def stream():
             yield 1
@@ -699,6 +710,37 @@ class Memory(unittest.TestCase):
             del data
         finally:
             tracemalloc.stop()
+
+
+class Units(unittest.TestCase):
+    def test_units_scale_and_round_at_the_boundaries(self):
+        from bytescope.profiling import units
+
+        cases = [
+            (units.format_ns, 0, "0 ns"),
+            (units.format_ns, 999, "999 ns"),
+            (units.format_ns, 1_000, "1.00 µs"),
+            (units.format_ns, 12_345, "12.3 µs"),
+            (units.format_ns, 999_499, "999 µs"),
+            (units.format_ns, 999_999, "1.00 ms"),
+            (units.format_ns, 1_234_567_890, "1.23 s"),
+            (units.format_bytes, 1023, "1023 B"),
+            (units.format_bytes, 1536, "1.50 KiB"),
+            (units.format_bytes, (1 << 20) - 1, "1.00 MiB"),
+            (units.format_bytes, 3 << 30, "3.00 GiB"),
+            (units.format_count, 1234567, "1,234,567"),
+            (units.format_percent, 0.1234, "12.3%"),
+            (units.format_delta_ns, -1500, "-1.50 µs"),
+            (units.format_delta_bytes, 2048, "+2.00 KiB"),
+            (units.format_delta_ns, 0, "±0 ns"),
+        ]
+        for formatter, value, expected in cases:
+            with self.subTest(formatter=formatter.__name__, value=value):
+                self.assertEqual(formatter(value), expected)
+        self.assertEqual(units.format_change(10, 12.5), "+25.0%")
+        self.assertEqual(units.format_change(0, 5), "new")
+        self.assertEqual(units.format_change(0, 0), "±0.0%")
+        self.assertEqual(units.format_change(8, 6), "-25.0%")
 
 
 class Reports(unittest.TestCase):

@@ -24,13 +24,13 @@ export interface CandidateList {
 }
 
 // 100 per page: 1,000 artifacts reach back further than GitHub keeps artifacts on most repositories.
-const DEFAULT_MAX_PAGES = 10
+export const MAX_PAGES = 10
 
 export async function listCandidates(
   octokit: Octokit,
   target: BaselineTarget,
   name: string,
-  maxPages = DEFAULT_MAX_PAGES,
+  maxPages = MAX_PAGES,
   now = Date.now(),
 ): Promise<CandidateList> {
   const found: Candidate[] = []

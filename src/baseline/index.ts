@@ -11,7 +11,7 @@ import type { Config } from '../config.js'
 import { parseResults, ResultsValidationError, type Results } from '../results.js'
 import type { BaselineInfo } from '../verdict.js'
 import { ArtifactContentError, DEFAULT_LIMITS, downloadArtifactZip, extractZip, type Limits } from './download.js'
-import { listCandidates, type Candidate } from './find.js'
+import { listCandidates, MAX_PAGES, type Candidate } from './find.js'
 import {
   BaselineError,
   createOctokit,
@@ -104,7 +104,7 @@ class ArtifactSearch {
     )
     if (list.expired) this.skipped.push(`${list.expired} expired artifact${list.expired === 1 ? '' : 's'}`)
     if (list.foreign) core.info(`Ignored ${list.foreign} ${name} artifact(s) from forks or other repositories.`)
-    if (list.truncated) core.info('Stopped listing artifacts after 1,000; older ones were not considered.')
+    if (list.truncated) core.info(`Stopped listing artifacts after ${MAX_PAGES * 100}; older ones were not considered.`)
 
     let checks = 0
     let downloads = 0

@@ -111,13 +111,13 @@ def read(code: CodeType) -> Listing:
         if opcode in JUMP_OPCODES:
             target = argval
             argrepr = f"to {labels[target]}"
-        elif opcode in CONST_OPCODES:
-            if isinstance(argval, _UNSTABLE_REPR):
-                argrepr = stable_repr(argval)
         elif opcode == _KW_NAMES and ins.arg is not None:
             # 3.11's dis does not resolve KW_NAMES' constant; without it keyword renames would be invisible.
             argval = code.co_consts[ins.arg]
             argrepr = stable_repr(argval)
+        elif opcode in CONST_OPCODES:
+            if isinstance(argval, _UNSTABLE_REPR):
+                argrepr = stable_repr(argval)
         if _HAS_LINE_NUMBER:
             line = ins.line_number
         elif _HAS_POSITIONS:

@@ -53,18 +53,15 @@ _explanations: dict = {}
 
 def _explain(op, target_label, kwnames) -> str:
     """Explanations depend only on these fields; most instructions repeat (``LOAD_FAST self``), so memoise."""
-    key = (op.opname, op.arg, op.argrepr, target_label, kwnames)
-    text = _explanations.get(key)
-    if text is None:
-        info = lookup(op.opname)
-        if isinstance(info.explain, str):
-            text = info.explain.format(argrepr=op.argrepr, arg=op.arg, argval=op.argval, target=target_label)
-        else:
-            fields = {"opname": op.opname, "arg": op.arg, "argval": op.argval, "argrepr": op.argrepr,
-                      "target": target_label, "kwnames": kwnames}
-            text = info.explain(fields)
-        if len(_explanations) < 100_000:
-            _explanations[key] = text
+    info = lookup(op.opname)
+    if isinstance(info.explain, str):
+        text = info.explain.format(argrepr=op.argrepr, arg=op.arg, argval=op.argval, target=target_label)
+    else:
+        fields = {"opname": op.opname, "arg": op.arg, "argval": op.argval, "argrepr": op.argrepr,
+                  "target": target_label, "kwnames": kwnames}
+        text = info.explain(fields)
+    if len(_explanations) < 100_000:
+        _explanations[(op.opname, op.arg, op.argrepr, target_label, kwnames)] = text
     return text
 
 
@@ -76,9 +73,12 @@ def build_code_info(qualname: str, code: CodeType) -> CodeInfo:
     append = records.append
     make = tuple.__new__  # skips namedtuple's Python-level __new__: this loop runs once per instruction
     kwnames: Tuple[str, ...] = ()
+    explanations = _explanations
     for op, before, after, stack_after in zip(listing.ops, sim.before, sim.after, sim.stacks):
         target_label = labels.get(op.target) if op.target is not None else None
-        explanation = _explain(op, target_label, kwnames)
+        explanation = explanations.get((op.opname, op.arg, op.argrepr, target_label, kwnames))
+        if explanation is None:
+            explanation = _explain(op, target_label, kwnames)
         # 3.11-3.12 name a call's keyword arguments in a KW_NAMES just before it.
         kwnames = op.argval if op.opname == "KW_NAMES" and isinstance(op.argval, tuple) else ()
         append(

@@ -36,14 +36,24 @@ def _probe_transient_peaks() -> dict:
 
 
 _TRANSIENT_PEAK = _probe_transient_peaks()
+# 3.13 counts the implicit ``return None`` it appends to every body before removing it as unreachable, so a body
+# ending in ``raise`` or an endless loop still has co_stacksize 1.
+_COUNTS_REMOVED_RETURN = compile("def f(): raise", "<probe>", "exec").co_consts[0].co_stacksize == 1
 _effects: dict = {}
 
 
-def _effect(opcode: int, arg: Optional[int]) -> Tuple[int, int]:
+def _effect(opcode: int, arg: Optional[int], opname: str) -> Tuple[int, int, int, bool]:
+    """(fall-through effect, jump effect, transient peak above the input depth, falls through?), memoised."""
     key = (opcode, arg)
     e = _effects.get(key)
     if e is None:
-        e = _effects[key] = (dis.stack_effect(opcode, arg, jump=False), dis.stack_effect(opcode, arg, jump=True))
+        fall = dis.stack_effect(opcode, arg, jump=False)
+        e = _effects[key] = (
+            fall,
+            dis.stack_effect(opcode, arg, jump=True),
+            max(fall, _TRANSIENT_PEAK.get(opcode, 0)),
+            FALLS_THROUGH[opname],
+        )
     return e
 
 
@@ -64,6 +74,7 @@ def start_depth(code) -> int:
 def _propagate(ops, index_of, handler, work, before, after, jumps, conflicts, max_depth) -> int:
     """Worklist over (index, depth) entry points; fills ``before``/``after``/``jumps``, returns the maximum."""
     n = len(ops)
+    effects = _effects
     while work:
         i, depth = work.pop()
         if depth > max_depth:
@@ -76,21 +87,27 @@ def _propagate(ops, index_of, handler, work, before, after, jumps, conflicts, ma
                 break
             before[i] = depth
             op = ops[i]
-            fall, jump = _effect(op.opcode, op.arg)
+            e = effects.get((op.opcode, op.arg)) or _effect(op.opcode, op.arg, op.opname)
             if op.target is not None:
-                jd = jumps[i] = depth + jump
+                jd = jumps[i] = depth + e[1]
                 if jd > max_depth:
                     max_depth = jd
-                work.append((index_of[op.target], jd))
+                t = index_of[op.target]
+                if before[t] is None:
+                    work.append((t, jd))
+                elif before[t] != jd:
+                    conflicts.append(ops[t].offset)
             h = handler[i]
             if h is not None:
-                work.append((h[0], h[1]))
-            peak = depth + _TRANSIENT_PEAK.get(op.opcode, 0)
-            depth += fall
+                if before[h[0]] is None:
+                    work.append((h[0], h[1]))
+                elif before[h[0]] != h[1]:
+                    conflicts.append(ops[h[0]].offset)
+            if depth + e[2] > max_depth:
+                max_depth = depth + e[2]
+            depth += e[0]
             after[i] = depth
-            if depth > max_depth or peak > max_depth:
-                max_depth = max(depth, peak)
-            if not FALLS_THROUGH[op.opname]:
+            if not e[3]:
                 break
             i += 1
     return max_depth
@@ -106,7 +123,7 @@ def _rejoin_seeds(ops, index_of, before) -> List[Tuple[int, int]]:
             i -= 1
             continue
         op = ops[i]
-        fall, jump = _effect(op.opcode, op.arg)
+        fall, jump = _effect(op.opcode, op.arg, op.opname)[:2]
         depth = None
         if not FALLS_THROUGH[op.opname]:
             if op.target is not None and before[index_of[op.target]] is not None:
@@ -119,7 +136,7 @@ def _rejoin_seeds(ops, index_of, before) -> List[Tuple[int, int]]:
             if i < 0 or before[i] is not None or not FALLS_THROUGH[ops[i].opname]:
                 seeds.append((first, depth))
                 break
-            depth -= _effect(ops[i].opcode, ops[i].arg)[0]
+            depth -= _effect(ops[i].opcode, ops[i].arg, ops[i].opname)[0]
         else:
             i -= 1
     return seeds
@@ -151,5 +168,7 @@ def simulate(listing: Listing, symbols: bool = True) -> StackResult:
     seeds += _rejoin_seeds(ops, index_of, dead_before)
     dead_max = _propagate(ops, index_of, handler, seeds, dead_before, [None] * n, [None] * n, [], 0)
     stacks = symbolic.name_slots(listing, before, after, jumps, handler, start) if symbols else [None] * n
-    has_dead = any(b is None for b in before)
+    if _COUNTS_REMOVED_RETURN and dead_max < 1:
+        dead_max = 1
+    has_dead = any(b is None for b in before) or (_COUNTS_REMOVED_RETURN and max_depth < 1)
     return StackResult(before, after, stacks, max_depth, start, conflicts, dead_max if has_dead else None)

@@ -44,6 +44,20 @@ def _pop(s: List[str], k: int) -> List[str]:
 
 def _call(s, op, k, ctx):
     popped = _pop(s, k)
+    if ctx.pop("precalled", False):  # 3.11: PRECALL already rendered the call
+        s.append(popped[-1] if popped else "?")
+        return
+    s.append(_render_call(popped, op, ctx))
+
+
+def _precall(s, op, k, ctx):
+    """3.11 splits a call in two: PRECALL pops the arguments, CALL the callable; render it here."""
+    rendered = _render_call(_pop(s, (op.arg or 0) + 2), op, ctx)
+    s.extend((NULL, rendered))
+    ctx["precalled"] = True
+
+
+def _render_call(popped, op, ctx) -> str:
     kwnames: Tuple[str, ...] = ()
     if op.opname in ("CALL_KW", "CALL_FUNCTION_KW") and popped:
         kwnames = _literal_names(popped.pop())
@@ -57,7 +71,7 @@ def _call(s, op, k, ctx):
     else:
         positional = args[: len(args) - len(kwnames)]
         rendered = positional + [f"{n}={v}" for n, v in zip(kwnames, args[len(positional):])]
-    s.append(_short(f"{func}({', '.join(rendered)})"))
+    return _short(f"{func}({', '.join(rendered)})")
 
 
 def _literal_names(text: str) -> Tuple[str, ...]:
@@ -250,6 +264,7 @@ _RULES: Dict[str, Callable] = {
     "CALL_FUNCTION_KW": _call,
     "CALL_FUNCTION_EX": _call,
     "KW_NAMES": _kw_names,
+    "PRECALL": _precall,
     "CALL_INTRINSIC_1": _replace_top("{op.argrepr}({x})"),
     "CALL_INTRINSIC_2": _reduce(lambda p, op: f"{op.argrepr}({', '.join(p)})"),
     "MAKE_FUNCTION": _reduce(_make_function),
@@ -293,6 +308,7 @@ _RULES: Dict[str, Callable] = {
     "MATCH_KEYS": _push("<values for keys or None>"),
     "MATCH_CLASS": _reduce(lambda p, op: f"<attributes matched by {p[1] if len(p) > 1 else '?'}>"),
     "COPY_DICT_WITHOUT_KEYS": _replace_top("<rest of mapping>"),
+    **{f"{kind}_{name}": _binary(symbol) for kind in ("BINARY", "INPLACE") for name, symbol in _BINARY.items()},
     "COPY": _copy,
     "SWAP": _swap,
     "DUP_TOP": _dup(1),

@@ -2,12 +2,14 @@
 
 Exit statuses of ``run``: 0 every entry measured; 1 some entries failed (error or timeout; the results file is still
 written); 2 usage error (nothing run); 3 harness failure (bytescope itself failed, or the file could not be written).
-``diff``: 0 printed, 2 usage error (unreadable or foreign files).
+``diff``: 0 printed, 2 usage error (unreadable or foreign files), 3 harness failure.
 """
 
 import argparse
 import json
+import signal
 import sys
+import traceback
 
 from . import diff, orchestrator, results
 from .instructions import available_methods
@@ -94,6 +96,20 @@ def _progress(line):
     print(line, file=sys.stderr, flush=True)
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _measure_unless_terminated(settings):
+    """Measure; a SIGTERM (a CI step's timeout, say) unwinds like Ctrl-C does, so the running worker's process group
+    is killed on the way out instead of being left behind."""
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return orchestrator.measure(settings, _progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(argv):
     options = vars(_run_parser().parse_args(argv))
     config = options.pop("config")
@@ -101,7 +117,7 @@ def run(argv):
         settings = resolve(options, config)
     except SettingsError as error:
         raise UsageError(str(error)) from None
-    entries, failures = orchestrator.measure(settings, _progress)
+    entries, failures = _measure_unless_terminated(settings)
     document = results.document(settings, entries)
     try:
         results.write(settings.out, document)
@@ -139,3 +155,7 @@ def main(command, argv):
     except UsageError as error:
         print(f"python -m bytescope {command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception:  # a bug in bytescope: exit 3, never 1, which would read as "some entries failed"
+        traceback.print_exc()
+        print(f"bytescope {command}: harness failure (a bug in bytescope; the traceback is above)", file=sys.stderr)
+        return EXIT_HARNESS

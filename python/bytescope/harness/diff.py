@@ -57,6 +57,8 @@ def _profile_changes(base_entry, head_entry):
     changes = []
     for key in list(head) + [k for k in base if k not in head]:
         before, after = base.get(key, {}), head.get(key, {})
+        if before == after:
+            continue
         change = {"qualname": key[1], "filename": key[0]}
         for field in ("calls", "own_ns", "total_ns"):
             change[f"base_{field}"] = before.get(field)

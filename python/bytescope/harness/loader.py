@@ -48,11 +48,6 @@ class Invocation:
         self._path = script_path
         self._saved_main = None
 
-    @property
-    def code(self):
-        """The script's module code, when this runs a script."""
-        return self._code
-
     def prepare(self):
         if self._code is None:
             return self._function

@@ -93,7 +93,6 @@ class EntryRun:
         return {
             "channel": channel_path,
             "project_dir": self.settings.cwd,
-            "target": target.text,
             "target_parts": {"text": target.text, "module": target.module, "path": target.path, "attr": target.attr},
             "repeat": self.settings.repeat,
             "kill_at": self.kill_at,

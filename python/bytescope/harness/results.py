@@ -87,4 +87,15 @@ def load(path):
             f"{path} has results schema_version {data.get('schema_version')!r}; "
             f"this bytescope reads version {SCHEMA_VERSION}"
         )
+    if not isinstance((data.get("environment") or {}).get("python_version"), str):
+        raise ValueError(f"{path} has no environment.python_version")
+    for index, entry in enumerate(data["entries"]):
+        # What readers index without looking; the full check is the schema's.
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and isinstance(entry.get("status"), str)
+            and isinstance(entry.get("functions"), list)
+        ):
+            raise ValueError(f"{path}: entries[{index}] is not a results entry (needs name, status, functions)")
     return data

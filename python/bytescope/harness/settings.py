@@ -25,7 +25,7 @@ config file (--config FILE.json), every key optional except entries and out (unl
     "cwd": ".",            project directory: working directory of the entries and first on sys.path
     "out": "results.json"  where to write the results
   }
-relative paths are resolved against the directory the command runs in.
+relative cwd and out are resolved against the directory the command runs in; script TARGETs against cwd.
 
 exit status: 0 every entry measured, 1 some entries failed (error or timeout; the file is still written),
 2 usage error (nothing run), 3 harness failure (e.g. the results file could not be written).

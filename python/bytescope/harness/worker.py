@@ -38,9 +38,8 @@ class _Failed(Exception):
         self.error = error
 
 
-def _is_clean_exit(error):
-    # A script that ends with sys.exit(0) or sys.exit() finished normally, as it would from a shell.
-    return isinstance(error, SystemExit) and error.code in (None, 0)
+def _exit_message(code):
+    return "the entry called sys.exit()" if code is None else f"the entry called sys.exit({code!r})"
 
 
 def _user_frames(tb):
@@ -55,7 +54,7 @@ def error_record(error, phase, user_code=True):
     kind = type(error)
     name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
     if isinstance(error, SystemExit):
-        message = f"the entry called sys.exit({error.code!r})"
+        message = _exit_message(error.code)
     else:
         message = str(error) or name
     tb = _user_frames(error.__traceback__) if user_code else error.__traceback__
@@ -72,6 +71,7 @@ class Measurement:
         self.namer = PathNamer(spec["project_dir"])
         self.sources = capture.SourceIndex()
         self.pid = os.getpid()
+        self.target = Target(**spec["target_parts"])
         self.invocation = None
         self.phase = None
         self.record = {
@@ -98,11 +98,16 @@ class Measurement:
             (around or (lambda c: c()))(call)
         except BaseException as error:  # noqa: B036 - user code may raise anything, KeyboardInterrupt included
             self._leave_if_forked()
-            if not _is_clean_exit(error):
+            if not self._is_clean_exit(error):
                 raise _Failed(error_record(error, self.phase)) from None
         finally:
             self.invocation.finish()
         self._leave_if_forked()
+
+    def _is_clean_exit(self, error):
+        """A script that ends with sys.exit(0) or sys.exit() finished normally, as it would from a shell; a callable
+        that calls sys.exit() in any form tried to end the process, which is a fault."""
+        return self.target.is_script and isinstance(error, SystemExit) and error.code in (None, 0)
 
     def _leave_if_forked(self):
         # A child the entry forked that returns into the harness must not go on measuring (or report).
@@ -126,19 +131,18 @@ class Measurement:
         return self.record
 
     def _import(self):
-        self._enter("import", self.spec["target"])
-        target = Target(**self.spec["target_parts"])
+        self._enter("import", self.target.text)
         start = time.perf_counter_ns()
         try:
-            self.invocation = loader.load(target, self.spec["project_dir"])
+            self.invocation = loader.load(self.target, self.spec["project_dir"])
         except BaseException as error:  # noqa: B036 - an import can raise anything, SystemExit included
             raise _Failed(error_record(error, "import")) from None
         self.record["import_ns"] = time.perf_counter_ns() - start
 
     def _freeze(self):
         # Everything alive now (the interpreter's, the harness's, the entry's imports) moves out of the collector's
-        # reach: the gc.collect() before each call then costs microseconds instead of a full-heap walk, and the
-        # user's own calls see a collector that only tracks what they create.
+        # reach: the gc.collect() before each call then walks only what the entry created instead of the whole heap,
+        # and the user's own calls see a collector that only tracks what they create.
         gc.collect()
         gc.freeze()
 
@@ -159,7 +163,7 @@ class Measurement:
             try:
                 call()
             except SystemExit as error:
-                if not _is_clean_exit(error):
+                if not self._is_clean_exit(error):
                     raise
             wall_end, cpu_end = wall_clock(), cpu_clock()
             wall.append(wall_end - wall_start)  # only calls that finished: a failed call's time means nothing

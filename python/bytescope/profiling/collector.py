@@ -11,26 +11,28 @@ import sys
 import threading
 
 # A raw node is a list, because the hot path indexes it (attributes are slower):
-# [total, calls, children, generators, key, resumes, parent].
+# [total, calls, children, generators, key, resumes, parent, methods].
 # ``total`` and ``calls`` are floats: a call subtracts the clock (in seconds) from ``total`` and its return adds it
 # back, so the hot path never stores a start time; floats come from a free list, so unlike ints they are neither
 # allocated nor, under tracemalloc, traced on every event. A double holds counts exactly up to 2**53, and a clock
 # reading of even 10**6 s (11 days' uptime) to 0.1 ns.
 # ``children`` are keyed by id(code) (hashing a code object rehashes its constants on every call; the node keeps the
-# code alive, so its id stays its own), by id(function) for module-level C functions, and by (type, name) for C
-# methods, never by a bound method, which would keep its ``__self__`` alive.
+# code alive, so its id stays its own) and by id(function) for module-level C functions, which are bound to their
+# module and safe to keep. C methods are in ``methods``, {type: {name: node}}, never keyed by the bound method, which
+# would keep its ``__self__`` alive.
 # Generator and coroutine children live in ``generators``, which the hot path never looks in: the slow path tells a
 # start (a call) from a resume (not a call).
 # ``key`` is what the node stands for: the code object, the C function, or the (type, name) of a C method.
 # ``parent`` makes a stack unnecessary: a node is one call path, so a return always goes back to its parent. The
 # root is its own parent, so returns of frames entered before start() leave the collector at the root.
-TOTAL, CALLS, CHILDREN, GENERATORS, KEY, RESUMES, PARENT = range(7)
+TOTAL, CALLS, CHILDREN, GENERATORS, KEY, RESUMES, PARENT, METHODS = range(8)
 
 
 _GENERATOR_FLAGS = 0x20 | 0x80 | 0x200  # CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR
 
 _NEEDS_QUALNAMES = sys.version_info < (3, 11)
 _RESUME = dis.opmap.get("RESUME")  # 3.11+
+
 
 def _start_offset(code):
     """The ``f_lasti`` a generator or coroutine frame has when it starts, told apart from when it resumes.
@@ -56,20 +58,29 @@ def qualname_from_frame(frame):
     name = code.co_name
     if not code.co_argcount:
         return name
-    first = frame.f_locals.get(code.co_varnames[0])
-    if first is None:
-        return name
-    for klass in (first if isinstance(first, type) else type(first)).__mro__:
-        attribute = klass.__dict__.get(name)
-        function = getattr(attribute, "__func__", attribute)
-        function = getattr(function, "fget", function)
-        if getattr(function, "__code__", None) is code:
-            return f"{klass.__qualname__}.{name}"
+    try:
+        first = frame.f_locals.get(code.co_varnames[0])
+        for klass in (first if isinstance(first, type) else type(first)).__mro__:
+            attribute = klass.__dict__.get(name)
+            function = getattr(attribute, "__func__", attribute)
+            function = getattr(function, "fget", function)
+            if getattr(function, "__code__", None) is code:
+                return f"{klass.__qualname__}.{name}"
+    except Exception:  # noqa: BLE001 - arbitrary class attributes: an error here would unhook the profiler
+        pass
     return name
 
 
 def new_raw_node(key, parent):
-    return [0.0, 0.0, {}, {}, key, 0, parent]
+    return [0.0, 0.0, {}, {}, key, 0, parent, {}]
+
+
+def raw_children(node):
+    """Every child of a raw node: Python functions, generators and coroutines, C functions and C methods."""
+    yield from node[CHILDREN].values()
+    yield from node[GENERATORS].values()
+    for by_name in node[METHODS].values():
+        yield from by_name.values()
 
 
 class ThreadCollector:
@@ -98,9 +109,8 @@ class ThreadCollector:
         pending = [self.root]
         while pending:
             node = pending.pop()
-            pending.extend(node[CHILDREN].values())
-            pending.extend(node[GENERATORS].values())
-            node[CHILDREN], node[GENERATORS] = {}, {}
+            pending.extend(raw_children(node))
+            node[CHILDREN], node[GENERATORS], node[METHODS] = {}, {}, {}
 
     def _start(self, frame):
         """(id of the frame's code, its start offset), naming the code on Pythons without co_qualname."""
@@ -139,16 +149,20 @@ class ThreadCollector:
             node[TOTAL] -= clock()  # read last: the slow path's cost is the profiler's, not this function's
             current = node
 
-        def enter_c(key, function):
-            """Slow path of a 'c_call' event: a C function's first call under the current node. The node stands for
-            the (type, name) key of a method, or for the module-level ``function`` itself."""
+        def enter_c(function, name=None):
+            """Slow path of a 'c_call' event: a C function's first call under the current node: a module-level
+            ``function``, or the method ``name`` of the type ``function``."""
             nonlocal current
             if self.detached:
                 sys.setprofile(None)
                 return
-            node = current[CHILDREN].get(key)
+            if name is None:
+                siblings, key = current[CHILDREN], ident(function)
+            else:
+                siblings, key = current[METHODS].setdefault(function, {}), name
+            node = siblings.get(key)
             if node is None:
-                node = current[CHILDREN][key] = new_raw_node(key if isinstance(key, tuple) else function, current)
+                node = siblings[key] = new_raw_node(function if name is None else (function, name), current)
             node[CALLS] += 1.0
             node[TOTAL] -= clock()
             current = node
@@ -168,18 +182,21 @@ class ThreadCollector:
             elif event == "c_call":
                 if not builtins:
                     return
-                if arg.__module__ is None:  # a method: key by type and name
-                    owner = arg.__self__.__class__
+                if arg.__module__ is None:  # a method: by type, then name
+                    owner = type_(arg.__self__)  # type(), not __class__, which objects can fake
                     if owner is type_:  # a class method of a built-in type: the type itself
                         owner = arg.__self__
-                    key = (owner, arg.__name__)
-                else:  # a module-level function: bound to its module, safe to keep
-                    key = ident(arg)
-                try:
-                    node = current[2][key]
-                except KeyError:
-                    enter_c(key, arg)
-                    return
+                    try:
+                        node = current[7][owner][arg.__name__]
+                    except KeyError:
+                        enter_c(owner, arg.__name__)
+                        return
+                else:  # a module-level function
+                    try:
+                        node = current[2][ident(arg)]
+                    except KeyError:
+                        enter_c(arg)
+                        return
                 node[0] -= now
                 node[1] += 1.0
                 current = node
@@ -252,8 +269,12 @@ class Session:
             collector.close_open_frames(now)
         return collectors
 
+    @property
+    def must_release(self):
+        """Whether other threads may still run our callbacks after stop() (threads profiled before 3.12)."""
+        return self.threads and not hasattr(threading, "setprofile_all_threads")
+
     def release(self, collectors):
-        """After processing: threads that may still run our callback (before 3.12) drop it at their next call."""
-        if self.threads and not hasattr(threading, "setprofile_all_threads"):
-            for collector in collectors[1:]:
-                collector.detach()
+        """After processing: threads that may still run our callback drop it at their next call."""
+        for collector in collectors[1:]:
+            collector.detach()

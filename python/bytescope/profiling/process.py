@@ -2,13 +2,13 @@
 
 import functools
 import os
-from itertools import chain
 from types import CodeType
 
-from .collector import CALLS, CHILDREN, GENERATORS, KEY, RESUMES, TOTAL
+from .collector import CALLS, KEY, RESUMES, TOTAL, raw_children
 from .tree import BUILTIN_FILENAME, ROOT_FUNCTION, CallNode, Function
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_HAS_QUALNAME = hasattr(CodeType, "co_qualname")  # 3.11+
 
 
 @functools.lru_cache(maxsize=4096)
@@ -41,7 +41,7 @@ class FunctionNamer:
         function = self._cache.get(id(key))
         if function is None:
             if isinstance(key, CodeType):
-                qualname = getattr(key, "co_qualname", None) or self._owners.get(key, key.co_name)
+                qualname = key.co_qualname if _HAS_QUALNAME else self._owners.get(key, key.co_name)
                 function = Function(qualname, key.co_filename, key.co_firstlineno)
             else:
                 function = c_function(key)
@@ -60,7 +60,7 @@ def build_tree(raw_root, name):
     pending = [(raw_root, root, False)]
     while pending:
         raw, parent, inside_own = pending.pop()
-        for raw_child in chain(raw[CHILDREN].values(), raw[GENERATORS].values()):
+        for raw_child in raw_children(raw):
             key = raw_child[KEY]
             is_code = isinstance(key, CodeType)
             own = (is_code and is_own_file(key.co_filename)) or (inside_own and not is_code)

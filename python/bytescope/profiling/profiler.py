@@ -19,8 +19,9 @@ CLOCKS = {  # seconds, as floats: see collector.py
     "cpu": time.thread_time,
 }
 SORT_KEYS = ("total", "own", "calls")
+_MAX_UNPROCESSED = 64  # raw trees kept before they are processed (a decorated function called many times)
 
-# Which bytescope profiler, if any, is collecting in each thread: two at once would corrupt each other's stacks.
+# Which bytescope profiler, if any, is collecting in each thread: a second one would take the first one's events.
 _active = threading.local()
 
 
@@ -51,6 +52,7 @@ class Profiler:
         self._memory_tracker = None
         self._thread_trees = {}  # (thread id, thread name) -> accumulated CallNode root
         self._spans = {}  # (thread id, thread name) -> clock time between start() and stop(), for the starting thread
+        self._unprocessed = []  # collectors of activations not processed yet
         self._memory_stats = None
         self._activations = 0
         self._duration_ns = 0
@@ -100,17 +102,16 @@ class Profiler:
         if stats is not None:
             self._memory_stats = stats if self._memory_stats is None else self._memory_stats.merge(stats, self.top_sites)
         span = round((session.stopped_at - session.started_at) * 1e9)
-        for collector in collectors:
-            thread = (collector.thread_id, collector.thread_name)
-            tree = build_tree(collector.root, FunctionNamer(collector.qualnames))
-            accumulated = self._thread_trees.get(thread)
-            if accumulated is None:
-                self._thread_trees[thread] = tree
-            else:
-                accumulated.merge(tree)
         main_thread = (collectors[0].thread_id, collectors[0].thread_name)
         self._spans[main_thread] = self._spans.get(main_thread, 0) + span
-        session.release(collectors)
+        if session.must_release:  # their trees are about to be emptied: process them first
+            self._absorb(collectors)
+            session.release(collectors)
+        else:  # processing waits until the profile is read (or many activations are waiting)
+            self._unprocessed.extend(collectors)
+            if len(self._unprocessed) > _MAX_UNPROCESSED:
+                self._absorb(self._unprocessed)
+                self._unprocessed = []
         self._activations += 1
         self._duration_ns += span
         self._data = None
@@ -178,6 +179,17 @@ class Profiler:
             except BaseException as error:  # thrown in by the consumer: deliver it to the inner one
                 method, argument = inner.throw, error
 
+    def _absorb(self, collectors):
+        """Process raw trees into named ones, merged into each thread's accumulated tree."""
+        for collector in collectors:
+            thread = (collector.thread_id, collector.thread_name)
+            tree = build_tree(collector.root, FunctionNamer(collector.qualnames))
+            accumulated = self._thread_trees.get(thread)
+            if accumulated is None:
+                self._thread_trees[thread] = tree
+            else:
+                accumulated.merge(tree)
+
     # -------------------------------------------------------------------------------------------------- results
 
     @property
@@ -188,6 +200,8 @@ class Profiler:
         return self._data
 
     def _build(self):
+        self._absorb(self._unprocessed)
+        self._unprocessed = []
         merged = CallNode(ROOT_FUNCTION)
         threads = []
         for (thread_id, name), tree in self._thread_trees.items():

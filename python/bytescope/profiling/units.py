@@ -5,7 +5,8 @@ _SIZE_UNITS = ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"))
 
 
 def _scaled(value, units, base_unit, base_format):
-    magnitude = abs(value)
+    # Pick the unit by the value as shown (three significant digits), so 999,999 ns is "1.00 ms", not "1000 µs".
+    magnitude = float(f"{abs(value):.3g}")
     for factor, unit in units:
         if magnitude >= factor:
             scaled = value / factor

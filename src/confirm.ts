@@ -1,0 +1,95 @@
+// Confirmation of time regressions. On a shared machine a whole measurement can land in a window where another
+// process slows every call down; no statistic of that one run can tell it from a real regression. So an entry whose
+// time regressed is measured again, its samples pooled with the earlier ones, and gated again: a real regression
+// stays, a disturbed window is outvoted by the undisturbed ones. Only suspects are re-measured, so unchanged code pays
+// nothing.
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Config } from './config.js'
+import { gate } from './gate.js'
+import { runHarness, type Interpreter } from './harness.js'
+import type { Log } from './log.js'
+import type { Results, ResultsEntry, TimeStats } from './results.js'
+import { median } from './stats.js'
+import type { Verdict } from './verdict.js'
+
+export interface Confirmed {
+  verdict: Verdict
+  /** Head results with the re-measured samples pooled in (written back to the results file). */
+  results: Results
+}
+
+export async function confirmTimeRegressions(
+  config: Config,
+  interpreter: Interpreter,
+  head: { results: Results; resultsPath: string },
+  base: Results | null,
+  outputDir: string,
+  log: Log,
+): Promise<Confirmed> {
+  let results = head.results
+  let verdict = gate(results, base, config)
+  for (let attempt = 1; attempt <= config.timeConfirmations; attempt++) {
+    const suspects = new Set(verdict.entries.filter((e) => timeRegressed(e.metrics)).map((e) => e.name))
+    if (suspects.size === 0) break
+    log.info(
+      `bytescope: time regressed for ${suspects.size} ${suspects.size === 1 ? 'entry' : 'entries'}; measuring again to confirm (${attempt}/${config.timeConfirmations})`,
+    )
+    const again = await runHarness(
+      // Only time is in question: memory and instructions are exact and already measured.
+      {
+        ...config,
+        entryPoints: config.entryPoints.filter((e) => suspects.has(e.name)),
+        memory: false,
+        instructions: false,
+      },
+      interpreter,
+      path.join(outputDir, `confirm-${attempt}`),
+      log,
+    )
+    results = pool(results, again.results)
+    verdict = gate(results, base, config)
+  }
+  if (results !== head.results) writeFileSync(head.resultsPath, JSON.stringify(results))
+  return { verdict, results }
+}
+
+function timeRegressed(metrics: Verdict['entries'][number]['metrics']): boolean {
+  return metrics.some((m) => m.metric === 'time' && m.status === 'regression')
+}
+
+/** `results` with each entry's timings extended by the same entry's timings in `more` (when both measured ok). */
+export function pool(results: Results, more: Results): Results {
+  return {
+    ...results,
+    entries: results.entries.map((entry): ResultsEntry => {
+      const extra = more.entries.find((e) => e.name === entry.name)
+      if (!entry.time || !extra?.time || extra.status !== 'ok') return entry
+      return {
+        ...entry,
+        time: timeStats(
+          [...entry.time.samples_ns, ...extra.time.samples_ns],
+          [...entry.time.cpu_samples_ns, ...extra.time.cpu_samples_ns],
+        ),
+      }
+    }),
+  }
+}
+
+/** The summary fields of TimeStats, recomputed from the samples (the harness's definitions: MAD unscaled). */
+function timeStats(samples: number[], cpuSamples: number[]): TimeStats {
+  const center = median(samples)
+  const mean = samples.reduce((sum, x) => sum + x, 0) / samples.length
+  const variance = samples.length > 1 ? samples.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (samples.length - 1) : 0
+  return {
+    samples_ns: samples,
+    cpu_samples_ns: cpuSamples,
+    median_ns: center,
+    mean_ns: mean,
+    min_ns: Math.min(...samples),
+    max_ns: Math.max(...samples),
+    stdev_ns: Math.sqrt(variance),
+    mad_ns: median(samples.map((x) => Math.abs(x - center))),
+    ...(cpuSamples.length ? { cpu_median_ns: median(cpuSamples) } : {}),
+  }
+}
