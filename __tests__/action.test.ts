@@ -9,6 +9,31 @@ import { pullRequestEvent, runAction, type RunResult } from './support/action.js
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 
 const FIXTURE = path.resolve('__tests__/__fixtures__/action-project')
+const FAKE_PYTHON = path.resolve('__tests__/__fixtures__/fake-python')
+
+interface WorkflowCommand {
+  command: string
+  properties: Record<string, string>
+  message: string
+}
+
+/** The workflow commands a run issued, decoded as the runner decodes them. */
+function commands(stdout: string): WorkflowCommand[] {
+  const decode = (text: string) =>
+    text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%')
+  return [...stdout.matchAll(/^::([\w-]+)(?: ([^:]*))?::(.*)$/gm)].map(([, command, properties, message]) => ({
+    command: command!,
+    properties: Object.fromEntries(
+      (properties ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => [p.slice(0, p.indexOf('=')), decode(p.slice(p.indexOf('=') + 1))]),
+    ),
+    message: decode(message!),
+  }))
+}
+
+const issued = (run: RunResult, command: string) => commands(run.stdout).filter((c) => c.command === command)
 
 /** A workspace with the fixture project in `project/`, as a repository with a Python project in a subfolder. */
 function workspace(): string {
@@ -18,7 +43,12 @@ function workspace(): string {
 }
 
 /** Lenient on time (a shared machine's noise is not what these tests are about); exact on instructions and memory. */
-const COMMON = { 'working-directory': 'project', 'time-threshold': '500%', comment: 'never', 'upload-baseline': 'false' }
+const COMMON = {
+  'working-directory': 'project',
+  'time-threshold': '500%',
+  comment: 'never',
+  'upload-baseline': 'false',
+}
 
 let gh: GitHubServer
 let baselinePath: string
@@ -47,7 +77,15 @@ describe('the action', () => {
     expect(first.code).toBe(0)
     expect(first.outputs.result).toBe('no-baseline')
     expect(first.outputs.regressions).toBe('0')
-    expect(first.stdout).toMatch(/^::notice title=bytescope: no baseline::bytescope: no baseline to compare with/m)
+    expect(issued(first, 'notice')).toEqual([
+      {
+        command: 'notice',
+        properties: { title: 'bytescope: no baseline' },
+        message: expect.stringMatching(
+          /^bytescope: no baseline to compare with, so nothing was gated \(the check passes\)/,
+        ),
+      },
+    ])
     expect(first.summary).toContain('No baseline')
     const results = parseResults(readFileSync(baselinePath, 'utf8'), baselinePath)
     expect(results.entries.map((e) => [e.name, e.status])).toEqual([
@@ -61,7 +99,10 @@ describe('the action', () => {
   it('logs one group per entry with the harness progress, commands switched off inside', () => {
     const groups = [...first.stdout.matchAll(/^::group::(.*)$/gm)].map((m) => m[1])
     expect(groups).toEqual(['bytescope: crunch (1/2)', 'bytescope: tally (2/2)'])
-    const crunch = first.stdout.slice(first.stdout.indexOf('::group::bytescope: crunch'), first.stdout.indexOf('::group::bytescope: tally'))
+    const crunch = first.stdout.slice(
+      first.stdout.indexOf('::group::bytescope: crunch'),
+      first.stdout.indexOf('::group::bytescope: tally'),
+    )
     const token = /^::stop-commands::(bytescope-[\w-]+)$/m.exec(crunch)?.[1]
     expect(token).toBeDefined()
     expect(crunch).toMatch(/\[1\/2\] crunch: timing 5 calls/)
@@ -95,16 +136,19 @@ describe('the action', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('fail')
     expect(run.outputs.regressions).toBe('1')
-    const failed = /^::error::(.*)$/m.exec(run.stdout)?.[1]
-    const lines = decodeURIComponent(failed!.replace(/%0A/g, '\n')).split('\n')
-    expect(lines).toEqual([
+    const [failed, ...others] = issued(run, 'error').filter((c) => !c.properties.title)
+    expect(others).toEqual([])
+    expect(failed!.message.split('\n')).toEqual([
       expect.stringMatching(/^crunch: memory peak .* more than the 0\.1% threshold$/),
-      expect.stringMatching(/^crunch: instructions .* executed instructions \(\+\d+\.\d%, \+[\d,]+\): more than the 1% threshold$/),
+      expect.stringMatching(
+        /^crunch: instructions .* executed instructions \(\+\d+\.\d%, \+[\d,]+\): more than the 1% threshold$/,
+      ),
     ])
     // The annotation points at the function that grew most, relative to the repository root (working-directory + file).
-    const annotation = /^::error title=bytescope: crunch regressed,file=([^,]+),line=(\d+)::(.*)$/m.exec(run.stdout)
-    expect(annotation?.[1]).toBe('project/app/work.py')
-    expect(Number(annotation?.[2])).toBeGreaterThan(0)
+    const annotation = issued(run, 'error').find((c) => c.properties.title === 'bytescope: crunch regressed')!
+    expect(annotation.properties.file).toBe('project/app/work.py')
+    expect(Number(annotation.properties.line)).toBeGreaterThan(0)
+    expect(annotation.message).toMatch(/^memory: peak .*\ninstructions: .*\nRegressed most: /)
     expect(run.summary).toContain('crunch')
   })
 
@@ -119,22 +163,43 @@ describe('the action', () => {
     })
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('fail')
-    expect(run.stdout).not.toMatch(/^::error/m)
-    expect(run.stdout).toMatch(/^::warning title=bytescope regression \(fail-on-regression: false\)::crunch: memory/m)
-    expect(run.stdout).toMatch(/^::warning title=bytescope: crunch regressed,file=project\/app\/work.py/m)
+    expect(issued(run, 'error')).toEqual([])
+    const warnings = issued(run, 'warning')
+    expect(warnings.map((w) => w.properties.title)).toEqual([
+      'bytescope: crunch regressed',
+      'bytescope regression (fail-on-regression: false)',
+      'bytescope regression (fail-on-regression: false)',
+    ])
+    expect(warnings[0]!.properties.file).toBe('project/app/work.py')
+    expect(warnings[1]!.message).toMatch(/^crunch: memory /)
   })
 
   it.each([
     ['time-threshold', 'ten', 'input time-threshold: "ten" is not valid; expected a percentage such as "10%"'],
     ['python', '/nonexistent/python3', 'python: "/nonexistent/python3" was not found'],
-    ['entry-points', 'not a target', 'input entry-points line 1: "not a target" is not valid; expected package.module:callable'],
+    [
+      'python',
+      `${FAKE_PYTHON}/pypy`,
+      `python: "${FAKE_PYTHON}/pypy" (/opt/pypy/bin/pypy3) is PyPy 3.10.14; bytescope needs CPython 3.10 or newer`,
+    ],
+    [
+      'python',
+      `${FAKE_PYTHON}/python38`,
+      `python: "${FAKE_PYTHON}/python38" (/usr/bin/python3.8) is CPython 3.8.18; bytescope needs CPython 3.10 or newer`,
+    ],
+    [
+      'entry-points',
+      'not a target',
+      'input entry-points line 1: "not a target" is not valid; expected package.module:callable',
+    ],
   ])('errors on a bad %s in one line, without a stack trace', async (input, value, message) => {
     const run = await runAction({ server: gh, workspace: workspace(), inputs: { ...COMMON, [input]: value } })
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
-    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'))
+    const errors = issued(run, 'error')
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toContain(`::error::bytescope: ${message}`)
+    expect(errors[0]!.message).toContain(`bytescope: ${message}`)
+    expect(errors[0]!.message).not.toContain('\n')
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
   })
 
@@ -146,18 +211,21 @@ describe('the action', () => {
     })
     expect(run.outputs.result).toBe('fail')
     expect(run.code).toBe(1)
-    // Every hostile line is inside a stop-commands block that is closed afterwards with its own token.
-    const lines = run.stdout.split('\n')
+    // Every command the code printed is inside a stop-commands block, closed afterwards with its own token.
+    const hostile = [
+      '::set-output name=result::pwned',
+      '::error file=app/noisy.py,line=1::injected annotation',
+      'RuntimeError: ::warning::injected',
+    ]
     let token: string | null = null
-    const hostile: string[] = []
-    for (const line of lines) {
+    const seen: string[] = []
+    for (const line of run.stdout.split('\n')) {
       const stop = /^::stop-commands::(.+)$/.exec(line)
       if (stop) token = stop[1]!
       else if (token && line === `::${token}::`) token = null
-      else if (/pwned|injected/.test(line)) hostile.push(token ? 'inside' : line)
+      else if (hostile.some((h) => line.startsWith(h))) seen.push(token ? 'inside' : `outside: ${line}`)
     }
-    expect(hostile.length).toBeGreaterThan(0)
-    expect(hostile.every((h) => h === 'inside' || !h.startsWith('::'))).toBe(true)
+    expect(seen).toEqual(['inside', 'inside', 'inside'])
     expect(token).toBeNull()
     expect(readFileSync(path.join(run.dir, 'output'), 'utf8')).not.toContain('pwned')
   })
@@ -171,13 +239,17 @@ describe('the local CLI', () => {
     const run = await cli(['--help'])
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^usage: node dist\/index\.js/)
-    for (const flag of ['--entry-points', '--time-threshold', '--baseline-path', '--clock', '--results']) expect(run.stdout).toContain(flag)
+    for (const flag of ['--entry-points', '--time-threshold', '--baseline-path', '--clock', '--results'])
+      expect(run.stdout).toContain(flag)
   })
 
   it('runs the pipeline and prints the report; exit 1 on a regression', async () => {
-    const run = await cli(['--working-directory', 'project', '--baseline-path', baselinePath, '--time-threshold', '500%'], {
-      FIXTURE_VARIANT: 'heavier',
-    })
+    const run = await cli(
+      ['--working-directory', 'project', '--baseline-path', baselinePath, '--time-threshold', '500%'],
+      {
+        FIXTURE_VARIANT: 'heavier',
+      },
+    )
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('crunch')
     expect(run.stdout).not.toContain('::')
@@ -186,7 +258,14 @@ describe('the local CLI', () => {
   })
 
   it('gates an existing results file without measuring', async () => {
-    const run = await cli(['--working-directory', 'project', '--results', baselinePath, '--baseline-path', baselinePath])
+    const run = await cli([
+      '--working-directory',
+      'project',
+      '--results',
+      baselinePath,
+      '--baseline-path',
+      baselinePath,
+    ])
     expect(run.code).toBe(0)
     expect(run.stderr).toMatch(/^result: pass$/m)
     expect(run.stderr).not.toContain('timing')
@@ -195,6 +274,8 @@ describe('the local CLI', () => {
   it('exits 2 with one line on a bad flag', async () => {
     const run = await cli(['--time-threshold', 'ten', '--entry-points', 'a:b'])
     expect(run.code).toBe(2)
-    expect(run.stderr.trim()).toBe('bytescope: error: --time-threshold: "ten" is not valid; expected a percentage such as "10%"')
+    expect(run.stderr.trim()).toBe(
+      'bytescope: error: --time-threshold: "ten" is not valid; expected a percentage such as "10%"',
+    )
   })
 })

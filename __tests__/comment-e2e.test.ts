@@ -2,13 +2,13 @@
 // it with a real baseline (measured once by the harness from the project's previous version), and comments through
 // the local GitHub's issue-comment API (shapes checked against GitHub's OpenAPI description).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
-import { afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { pullRequestEvent, pushEvent, runAction, type RunResult } from './support/action.js'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { pullRequestEvent, pushEvent, runAction, workflowRunEvent, type RunResult } from './support/action.js'
 import { installComments, type Comments } from './support/github-comments.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 
@@ -91,14 +91,12 @@ beforeAll(() => {
   baselinePath = measure(BASE)
 })
 
-const servers: GitHubServer[] = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
+type OnFinished = (fn: () => Promise<void>) => void
 
-async function github(): Promise<{ gh: GitHubServer; comments: Comments }> {
+/** A local GitHub with the comment endpoints, closed (and checked for contract violations) when the test ends. */
+async function github(onTestFinished: OnFinished): Promise<{ gh: GitHubServer; comments: Comments }> {
   const gh = await startGitHubServer()
-  servers.push(gh)
+  onTestFinished(() => gh.close())
   return { gh, comments: installComments(gh) }
 }
 
@@ -138,9 +136,12 @@ const writes = (gh: GitHubServer) =>
     .filter((r) => r.template?.includes('/comments') && r.method !== 'GET')
     .map((r) => `${r.method} ${r.status}`)
 
-describe('the sticky comment', () => {
-  test('the first run creates the comment; ten more runs leave exactly one, updated in place', async () => {
-    const { gh, comments } = await github()
+// Each test has its own server and workspace, so they run side by side (most of their time is the harness).
+describe.concurrent('the sticky comment', () => {
+  test('the first run creates the comment; ten more runs leave exactly one, updated in place', async ({
+    onTestFinished,
+  }) => {
+    const { gh, comments } = await github(onTestFinished)
     const first = await pullRequestRun(gh)
     expect(first.code, failed(first)).toBe(0)
     const [created, ...others] = comments.on(7)
@@ -163,10 +164,12 @@ describe('the sticky comment', () => {
     // GET /user is 403 for the app token, so the identity came from GraphQL's viewer.
     expect(gh.requests.some((r) => r.path === '/graphql')).toBe(true)
 
-    for (let run = 0; run < 10; run++) {
-      const again = await pullRequestRun(gh)
-      expect(again.code, failed(again)).toBe(0)
-      expect(again.outputs['comment-url']).toBe(created!.html_url)
+    // Two at a time, as pushes in quick succession run: both find the comment and edit it.
+    for (let batch = 0; batch < 5; batch++) {
+      for (const again of await Promise.all([pullRequestRun(gh), pullRequestRun(gh)])) {
+        expect(again.code, failed(again)).toBe(0)
+        expect(again.outputs['comment-url']).toBe(created!.html_url)
+      }
     }
     const [only, ...extra] = comments.on(7)
     expect(extra).toHaveLength(0)
@@ -176,10 +179,11 @@ describe('the sticky comment', () => {
     expect(writes(gh).filter((w) => w.startsWith('POST'))).toEqual(['POST 201'])
     expect(writes(gh).filter((w) => w.startsWith('PATCH')).length).toBeGreaterThan(0)
     expect(only!.updated_at).not.toBe(created!.updated_at)
-  })
+    // Eleven real runs: about 40 s on a quiet 2-core machine, several times that when it is shared.
+  }, 360_000)
 
-  test('a marker pasted by someone else is left alone', async () => {
-    const { gh, comments } = await github()
+  test('a marker pasted by someone else is left alone', async ({ onTestFinished }) => {
+    const { gh, comments } = await github(onTestFinished)
     const pasted = comments.add(7, { login: 'mallory', body: `${MARKER}\nI copied your marker` })
     const quoted = comments.add(7, { login: 'alice', body: `> ${MARKER}\nquoting the bot` })
     const result = await pullRequestRun(gh)
@@ -193,8 +197,8 @@ describe('the sticky comment', () => {
     expect(result.stdout).toContain(`leaving alone comment ${String(pasted.id)} by mallory`)
   })
 
-  test('more than 100 comments are paged through to find the sticky one', async () => {
-    const { gh, comments } = await github()
+  test('more than 100 comments are paged through to find the sticky one', async ({ onTestFinished }) => {
+    const { gh, comments } = await github(onTestFinished)
     for (let i = 0; i < 130; i++) comments.add(7, { login: `user${i % 7}`, body: `comment ${i}` })
     const first = await pullRequestRun(gh)
     expect(first.code, failed(first)).toBe(0)
@@ -211,8 +215,8 @@ describe('the sticky comment', () => {
     expect(writes(gh)).toEqual(['POST 201', 'PATCH 200'])
   })
 
-  test('two comment keys keep two comments', async () => {
-    const { gh, comments } = await github()
+  test('two comment keys keep two comments', async ({ onTestFinished }) => {
+    const { gh, comments } = await github(onTestFinished)
     for (const key of ['py3.12', 'py3.13 & free-threaded', 'py3.12']) {
       const result = await pullRequestRun(gh, { inputs: { 'comment-key': key } })
       expect(result.code, failed(result)).toBe(0)
@@ -226,8 +230,10 @@ describe('the sticky comment', () => {
     expect(String(list[1]!.body)).toContain('bytescope (<code>py3.13 &#38; free-threaded</code>)')
   })
 
-  test('a read-only token (a fork pull request) warns once, keeps the report, and does not fail the job', async () => {
-    const { gh, comments } = await github()
+  test('a read-only token (a fork pull request) warns once, keeps the report, and does not fail the job', async ({
+    onTestFinished,
+  }) => {
+    const { gh, comments } = await github(onTestFinished)
     comments.readOnly.add(gh.token)
     const result = await pullRequestRun(gh, { fork: 'contributor/octo-repo' })
     expect(result.code, failed(result)).toBe(0)
@@ -243,8 +249,10 @@ describe('the sticky comment', () => {
     expect(result.summary).toContain('<summary><code>total</code>')
   })
 
-  test('the identity of a personal token comes from GET /user, and only its own comments are edited', async () => {
-    const { gh, comments } = await github()
+  test('the identity of a personal token comes from GET /user, and only its own comments are edited', async ({
+    onTestFinished,
+  }) => {
+    const { gh, comments } = await github(onTestFinished)
     comments.addUser('ghp_alice', 'alice')
     comments.add(7, { login: 'github-actions[bot]', type: 'Bot', body: `${MARKER}\nold, from the workflow token` })
     const result = await pullRequestRun(gh, { inputs: { 'github-token': 'ghp_alice' } })
@@ -256,8 +264,8 @@ describe('the sticky comment', () => {
     expect(gh.requests.some((r) => r.path === '/graphql')).toBe(false)
   })
 
-  test('without GraphQL, the workflow token is taken to be github-actions[bot]', async () => {
-    const { gh, comments } = await github()
+  test('without GraphQL, the workflow token is taken to be github-actions[bot]', async ({ onTestFinished }) => {
+    const { gh, comments } = await github(onTestFinished)
     comments.graphql = false
     const existing = comments.add(7, { login: 'github-actions[bot]', type: 'Bot', body: `${MARKER}\nprevious run` })
     const result = await pullRequestRun(gh)
@@ -268,18 +276,20 @@ describe('the sticky comment', () => {
   })
 })
 
-describe('comment modes', () => {
-  test('never writes only the job summary', async () => {
-    const { gh } = await github()
+describe.concurrent('comment modes', () => {
+  test('never writes only the job summary', async ({ onTestFinished }) => {
+    const { gh } = await github(onTestFinished)
     const result = await pullRequestRun(gh, { inputs: { comment: 'never' } })
     expect(result.code, failed(result)).toBe(0)
     expect(gh.requests.filter((r) => r.template?.includes('comments') || r.path === '/user')).toEqual([])
     expect(result.summary).toContain('### Bytecode changes')
   })
 
-  test('auto does not comment outside pull requests; always comments on the regression of a commit in a pull request', async () => {
-    const { gh, comments } = await github()
-    comments.pullsForCommit[HEAD_SHA] = [12]
+  test('auto does not comment outside pull requests; always comments on the regression of a commit in a pull request', async ({
+    onTestFinished,
+  }) => {
+    const { gh, comments } = await github(onTestFinished)
+    comments.addPull({ number: 12, headSha: HEAD_SHA })
     const push = (comment: string) =>
       runAction({
         server: gh,
@@ -299,9 +309,9 @@ describe('comment modes', () => {
   })
 })
 
-describe('hostile names and sizes', () => {
-  test('hostile entry names, file names and function names render as text', async () => {
-    const { gh, comments } = await github()
+describe.concurrent('hostile names and sizes', () => {
+  test('hostile entry names, file names and function names render as text', async ({ onTestFinished }) => {
+    const { gh, comments } = await github(onTestFinished)
     const hostileScript = 'we|rd `x` <img src=x onerror=alert(1)> @org-team 名前.py'
     const hostileQualname = '<!-- x --> </details> `|` @org/team <script>alert(1)</script> ' + 'ü'.repeat(300)
     const rename = (source: string) =>
@@ -331,12 +341,14 @@ describe('hostile names and sizes', () => {
     }
     expect(rendered).toContain('名前')
     // Shown as text in the functions table: the qualname (shortened) and the script's path.
-    expect(rendered).toContain('<td><code>&lt;!-- x --&gt; &lt;/details&gt; `|` @…üüü')
+    expect(rendered).toContain('<td align="left"><code>&lt;!-- x --&gt; &lt;/details&gt; `|` @…üüü')
     expect(rendered).toContain('<code>we|rd `x` &lt;img src=x onerror=alert(1)&gt; @org-team 名前.py:12</code></a>')
   })
 
-  test('a huge bytecode diff keeps the comment under 65,536 characters and says where the rest is', async () => {
-    const { gh, comments } = await github()
+  test('a huge bytecode diff keeps the comment under 65,536 characters and says where the rest is', async ({
+    onTestFinished,
+  }) => {
+    const { gh, comments } = await github(onTestFinished)
     // 80 functions with half of their 20 statements changed: over 100 kB of diff. (Many small changes, not one
     // long run of replacements, which difflib aligns in quadratic time.)
     const functions = (scale: number) =>
@@ -363,5 +375,94 @@ describe('hostile names and sizes', () => {
     expect(result.summary).not.toContain('this report leaves out')
     const fences = body.split('\n').filter((l) => /^`{3,}/.test(l))
     expect(fences.length % 2).toBe(0)
+  })
+})
+
+describe.concurrent('the workflow_run mode for fork pull requests', () => {
+  const FORK = 'contributor/octo-repo'
+
+  /** A fork's pull request run that uploaded its results, a baseline on main, and the pull request itself. */
+  async function forkSetup(onTestFinished: OnFinished, resultsFile: Record<string, string>) {
+    const { gh, comments } = await github(onTestFinished)
+    comments.addPull({ number: 9, headSha: HEAD_SHA, baseSha: BASE_SHA, fork: FORK, associated: false })
+    // Another fork's pull request at the same commit: the run's head owner and branch (from GitHub's event) pick #9.
+    comments.addPull({ number: 10, headSha: HEAD_SHA, baseSha: BASE_SHA, fork: 'someone/octo-repo', associated: false })
+    const prRun = gh.addRun({
+      head_sha: HEAD_SHA,
+      event: 'pull_request',
+      head_branch: 'feature',
+      head_repository: { id: 99, owner: 'contributor', name: 'octo-repo' },
+    })
+    gh.addArtifact(prRun, { name: 'bytescope-results', files: resultsFile })
+    const mainRun = gh.addRun({ head_sha: BASE_SHA })
+    gh.addArtifact(mainRun, {
+      name: 'bytescope-baseline',
+      files: { 'bytescope-results.json': readFileSync(baselinePath, 'utf8') },
+    })
+    const run = (inputs: Record<string, string> = {}) =>
+      runAction({
+        server: gh,
+        // The trusted workflow checks out the default branch: the base version of the code, never the fork's.
+        inputs: { ...INPUTS, ...inputs },
+        event: 'workflow_run',
+        eventPayload: workflowRunEvent(gh, {
+          runId: Number(prRun.id),
+          headSha: HEAD_SHA,
+          headBranch: 'feature',
+          event: 'pull_request',
+          fork: FORK,
+        }),
+        workspace: project(BASE),
+      })
+    return { gh, comments, run }
+  }
+
+  test('finds the pull request by head commit, compares the uploaded results and comments', async ({
+    onTestFinished,
+  }) => {
+    const headResults = readFileSync(measure(HEAD), 'utf8')
+    const { gh, comments, run } = await forkSetup(onTestFinished, { 'results.json': headResults })
+    const result = await run()
+    expect(result.code, failed(result)).toBe(0)
+    // Nothing of the fork ran here: the harness did not run, and the comparison is the fork's code against main's.
+    expect(result.stdout + result.stderr).not.toContain('bytescope run:')
+    const [comment] = comments.on(9)
+    expect(comment, failed(result)).toBeDefined()
+    const body = String(comment!.body)
+    expect(body.split('\n')[0]).toBe(MARKER)
+    expect(body).toContain('<summary><code>total</code>')
+    expect(body).toMatch(/^\+\s+LOAD_ATTR\s+qty$/m)
+    expect(body).toContain(`/blob/${HEAD_SHA}/bench.py#L`)
+    expect(result.outputs['comment-url']).toBe(comment!.html_url)
+    // Found through the pulls API (the commit look-up knows nothing of fork heads), by the run's head commit.
+    const looked = gh.requests
+      .filter((r) => r.template?.includes('/pulls'))
+      .map((r) => `${r.template} ${r.query.get('head') ?? ''}`.trim())
+    expect(looked).toEqual([
+      '/repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+      '/repos/{owner}/{repo}/pulls contributor:feature',
+      '/repos/{owner}/{repo}/pulls/{pull_number}',
+    ])
+    // A second completed run updates the same comment.
+    const again = await run()
+    expect(again.code, failed(again)).toBe(0)
+    expect(comments.on(9)).toHaveLength(1)
+    expect(comments.on(10)).toHaveLength(0)
+  })
+
+  test('an artifact that is not a results file is an error of one line, and nothing is posted', async ({
+    onTestFinished,
+  }) => {
+    const { comments, run } = await forkSetup(onTestFinished, {
+      'results.json': '{"schema_version": 1, "entries": "<img src=x>"}',
+    })
+    const result = await run()
+    expect(result.code).toBe(1)
+    expect(result.outputs.result).toBe('error')
+    const errors = result.stdout.split('\n').filter((l) => l.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain('artifact bytescope-results of run')
+    expect(errors[0]).toContain('is not a bytescope results file')
+    expect(comments.on(9)).toHaveLength(0)
   })
 })

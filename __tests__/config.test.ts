@@ -112,13 +112,25 @@ describe('config from action inputs', () => {
     ['repeat', '2.5', 'input repeat: "2.5" is not valid; expected a whole number from 1 to 100000'],
     ['warmup', 'lots', 'input warmup: "lots" is not valid; expected a whole number from 0 to 100000'],
     ['timeout', '0', 'input timeout: "0" is not valid; expected a positive number of seconds, e.g. 300'],
-    ['max-peak-memory', '256 potatoes', 'input max-peak-memory: "256 potatoes" is not valid; expected a size such as "256MiB", "512KiB", "1GB" or a number of bytes'],
+    [
+      'max-peak-memory',
+      '256 potatoes',
+      'input max-peak-memory: "256 potatoes" is not valid; expected a size such as "256MiB", "512KiB", "1GB" or a number of bytes',
+    ],
     ['instructions', 'yes', 'input instructions: "yes" is not valid; expected true or false'],
     ['comment', 'sometimes', 'input comment: "sometimes" is not valid; expected one of auto, always, never'],
     ['upload-baseline', 'maybe', 'input upload-baseline: "maybe" is not valid; expected one of auto, true, false'],
     ['retention-days', '91', 'input retention-days: "91" is not valid; expected a whole number from 1 to 90'],
-    ['significance', '0.9', 'input significance: "0.9" is not valid; expected a p-value above 0 and at most 0.5, e.g. 0.01'],
-    ['baseline-artifact', 'a/b', 'input baseline-artifact: "a/b" is not valid; expected an artifact name without " : < > | * ? \\ / or newlines'],
+    [
+      'significance',
+      '0.9',
+      'input significance: "0.9" is not valid; expected a p-value above 0 and at most 0.5, e.g. 0.01',
+    ],
+    [
+      'baseline-artifact',
+      'a/b',
+      'input baseline-artifact: "a/b" is not valid; expected an artifact name without " : < > | * ? \\ / or newlines',
+    ],
   ])('rejects %s: %j in one line', (key, value, message) => {
     expect(error({ 'entry-points': 'pkg.mod:main', [key]: value })).toBe(message)
   })
@@ -136,7 +148,9 @@ describe('config from action inputs', () => {
   })
 
   it('rejects a working directory that does not exist', () => {
-    expect(error({ 'working-directory': 'nope', 'entry-points': 'a:b' })).toBe('input working-directory: "nope" is not a directory')
+    expect(error({ 'working-directory': 'nope', 'entry-points': 'a:b' })).toBe(
+      'input working-directory: "nope" is not a directory',
+    )
   })
 
   it('accepts non-ASCII identifiers in targets', () => {
@@ -183,7 +197,10 @@ describe('config from pyproject.toml', () => {
 
   it('lets inputs override the file, keeping per-entry overrides for entries of the same name', () => {
     const cwd = project({ 'pyproject.toml': PYPROJECT })
-    const config = load({ repeat: '10', instructions: 'false', 'entry-points': 'fast=pkg.mod:faster\nother=pkg:other' }, cwd)
+    const config = load(
+      { repeat: '10', instructions: 'false', 'entry-points': 'fast=pkg.mod:faster\nother=pkg:other' },
+      cwd,
+    )
     expect(config.repeat).toBe(10)
     expect(config.instructions).toBe(false)
     expect(config.timeThreshold).toBe(0.08)
@@ -203,32 +220,69 @@ describe('config from pyproject.toml', () => {
   it('ignores a pyproject.toml without [tool.bytescope] unless it was asked for', () => {
     const cwd = project({ 'pyproject.toml': '[project]\nname = "x"\n' })
     expect(load({ 'entry-points': 'a:b' }, cwd).configFile).toBeNull()
-    expect(error({ 'entry-points': 'a:b', config: 'pyproject.toml' }, cwd)).toBe('input config: pyproject.toml has no [tool.bytescope] table')
-    expect(error({ 'entry-points': 'a:b', config: 'missing.toml' }, cwd)).toMatch(/^input config: "missing.toml" does not exist in /)
+    expect(error({ 'entry-points': 'a:b', config: 'pyproject.toml' }, cwd)).toBe(
+      'input config: pyproject.toml has no [tool.bytescope] table',
+    )
+    expect(error({ 'entry-points': 'a:b', config: 'missing.toml' }, cwd)).toMatch(
+      /^input config: "missing.toml" does not exist in /,
+    )
   })
 
   it.each([
-    ['time-threshold = "ten"', 'time-threshold in pyproject.toml [tool.bytescope]: "ten" is not valid; expected a percentage such as "10%"'],
-    ['time-threshold = 0.1', 'time-threshold in pyproject.toml [tool.bytescope]: 0.1 is not valid; expected a percentage such as "10%"'],
-    ['repeat = "many"', 'repeat in pyproject.toml [tool.bytescope]: "many" is not valid; expected a whole number from 1 to 100000'],
-    ['instructions = "yes"', 'instructions in pyproject.toml [tool.bytescope]: "yes" is not valid; expected true or false'],
-    ['time_threshold = "5%"', 'pyproject.toml [tool.bytescope]: unknown key "time_threshold"; did you mean time-threshold?'],
-    ['github-token = "x"', 'pyproject.toml [tool.bytescope]: unknown key "github-token" (set it as an action input or CLI flag, not in the file)'],
-    ['entry = { target = "a:b" }', 'pyproject.toml: entry must be an array of tables ([[tool.bytescope.entry]]), not a table'],
+    [
+      'time-threshold = "ten"',
+      'time-threshold in pyproject.toml [tool.bytescope]: "ten" is not valid; expected a percentage such as "10%"',
+    ],
+    [
+      'time-threshold = 0.1',
+      'time-threshold in pyproject.toml [tool.bytescope]: 0.1 is not valid; expected a percentage such as "10%"',
+    ],
+    [
+      'repeat = "many"',
+      'repeat in pyproject.toml [tool.bytescope]: "many" is not valid; expected a whole number from 1 to 100000',
+    ],
+    [
+      'instructions = "yes"',
+      'instructions in pyproject.toml [tool.bytescope]: "yes" is not valid; expected true or false',
+    ],
+    [
+      'time_threshold = "5%"',
+      'pyproject.toml [tool.bytescope]: unknown key "time_threshold"; did you mean time-threshold?',
+    ],
+    [
+      'github-token = "x"',
+      'pyproject.toml [tool.bytescope]: unknown key "github-token" (set it as an action input or CLI flag, not in the file)',
+    ],
+    [
+      'entry = { target = "a:b" }',
+      'pyproject.toml: entry must be an array of tables ([[tool.bytescope.entry]]), not a table',
+    ],
   ])('rejects %s in one line', (line, message) => {
-    const cwd = project({ 'pyproject.toml': `[tool.bytescope]\n${line}\n[[tool.bytescope.entry]]\ntarget = "a:b"\n`.replace(/\[\[tool.bytescope.entry\]\]\ntarget = "a:b"\n$/, line.startsWith('entry') ? '' : '[[tool.bytescope.entry]]\ntarget = "a:b"\n') })
+    const cwd = project({
+      'pyproject.toml': `[tool.bytescope]\n${line}\n[[tool.bytescope.entry]]\ntarget = "a:b"\n`.replace(
+        /\[\[tool.bytescope.entry\]\]\ntarget = "a:b"\n$/,
+        line.startsWith('entry') ? '' : '[[tool.bytescope.entry]]\ntarget = "a:b"\n',
+      ),
+    })
     expect(error({}, cwd)).toBe(message)
   })
 
   it('names the entry table and key of a bad per-entry value', () => {
-    const cwd = project({ 'pyproject.toml': '[tool.bytescope]\n[[tool.bytescope.entry]]\ntarget = "a:b"\n[[tool.bytescope.entry]]\nname = "x"\ntarget = "c:d"\nmemory-threshold = "lots"\n' })
+    const cwd = project({
+      'pyproject.toml':
+        '[tool.bytescope]\n[[tool.bytescope.entry]]\ntarget = "a:b"\n[[tool.bytescope.entry]]\nname = "x"\ntarget = "c:d"\nmemory-threshold = "lots"\n',
+    })
     expect(error({}, cwd)).toBe(
       'memory-threshold of [[tool.bytescope.entry]] #2 in pyproject.toml: "lots" is not valid; expected a percentage such as "10%"',
     )
     const noTarget = project({ 'pyproject.toml': '[[tool.bytescope.entry]]\nname = "x"\n' })
-    expect(error({}, noTarget)).toBe('[[tool.bytescope.entry]] #1 in pyproject.toml: missing target (package.module:callable or path/to/script.py)')
+    expect(error({}, noTarget)).toBe(
+      '[[tool.bytescope.entry]] #1 in pyproject.toml: missing target (package.module:callable or path/to/script.py)',
+    )
     const unknown = project({ 'pyproject.toml': '[[tool.bytescope.entry]]\ntarget = "a:b"\nrepeats = 3\n' })
-    expect(error({}, unknown)).toMatch(/^\[\[tool.bytescope.entry\]\] #1 in pyproject.toml: unknown key "repeats"; allowed: name, target/)
+    expect(error({}, unknown)).toMatch(
+      /^\[\[tool.bytescope.entry\]\] #1 in pyproject.toml: unknown key "repeats"; allowed: name, target/,
+    )
   })
 
   it('reports TOML syntax errors with file, line and column', () => {
@@ -245,7 +299,8 @@ describe('settings table', () => {
 
   it('leaves action.yml defaults empty for every setting the config file can carry, so the file is not overridden', () => {
     const defaults = actionDefaults()
-    for (const setting of SETTINGS.filter((s) => s.inFile)) expect([setting.key, defaults[setting.key]]).toEqual([setting.key, ''])
+    for (const setting of SETTINGS.filter((s) => s.inFile))
+      expect([setting.key, defaults[setting.key]]).toEqual([setting.key, ''])
   })
 
   it("states each default in action.yml's description, as the code applies it", () => {
@@ -257,6 +312,8 @@ describe('settings table', () => {
       'time-threshold': thresholdText(DEFAULTS.timeThreshold),
       significance: String(DEFAULTS.significance),
       clock: DEFAULTS.clock,
+      'time-statistic': DEFAULTS.timeStatistic,
+      'time-confirmations': String(DEFAULTS.timeConfirmations),
       'memory-threshold': thresholdText(DEFAULTS.memoryThreshold),
       'instructions-threshold': thresholdText(DEFAULTS.instructionsThreshold),
       memory: String(DEFAULTS.memory),

@@ -2,11 +2,15 @@
 // checked by rendering it with micromark's CommonMark + GFM implementation (raw HTML let through, as GitHub's parser
 // does before sanitising), so "renders safely" means what a reader would see, not a string match.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { gate } from '../src/gate.js'
 import { renderReport, type BytecodeDiffReport, type FunctionChange, type ReportContext } from '../src/report/index.js'
-import type { CapturedFunction, Results, ResultsEntry } from '../src/results.js'
+import { parseResults, type CapturedFunction, type Results, type ResultsEntry } from '../src/results.js'
 import type { BaselineInfo, EntryVerdict, MetricComparison, Verdict } from '../src/verdict.js'
 
 const html = (markdown: string): string =>
@@ -129,6 +133,8 @@ function entryVerdict(
     base: base?.time?.median_ns ?? null,
     head: head?.time?.median_ns ?? null,
     ci: { low: 0.05, high: 0.2, level: 0.95 },
+    clock: 'wall',
+    statistic: 'median',
     pValue: 0.001,
     reason: status === 'regression' ? 'median +12.3% (95% CI +5.0% … +20.0%), p=0.001 > 10% threshold' : 'unchanged',
   })
@@ -301,7 +307,7 @@ describe('report content', () => {
     )
     expect(rows[0]).toEqual([
       'Entry',
-      'Time (median)',
+      'Wall time (median)',
       'Time change',
       'Peak memory',
       'Allocations',
@@ -396,6 +402,8 @@ describe('report content', () => {
     const { markdown } = renderReport(regressionVerdict({ basePython: '3.11.7' }), baseline, withDiff())
     expect(markdown).toContain('> Base and head differ in Python version')
     expect(markdown).toContain('different Python minor versions')
+    expect(markdown).toContain('Not compared: base and head ran on Python 3.11 and 3.12')
+    expect(markdown).not.toContain('```diff')
   })
 
   it('says plainly when there is no baseline', () => {
@@ -619,7 +627,7 @@ describe('size bounding', () => {
     expect(markdown).toContain('> To stay within 65,536 characters, this report leaves out:')
     expect(markdown).toMatch(/> - bytecode diffs of <code>generated_\d+<\/code>, .* and \d+ more\n/)
     expect(markdown).toContain('[job summary](https://github.com/octo-org/octo-repo/actions/runs/42)')
-    expect(markdown).toContain('`bytescope-results` artifact')
+    expect(markdown).toContain('the <code>bytescope-results</code> artifact')
     // Nothing cut in half: balanced details and fences, and the note renders after the last code block.
     const rendered = html(bounded.markdown)
     expect((rendered.match(/<details>/g) ?? []).length).toBe((rendered.match(/<\/details>/g) ?? []).length)
@@ -637,11 +645,66 @@ describe('size bounding', () => {
     expect(markdown).toContain('| <code>checkout</code>')
   })
 
+  it('says where the full report is, as the caller knows it', () => {
+    const { verdict: v, context: ctx } = hugeVerdict(50, 0)
+    const { markdown } = renderReport(v, baseline, ctx, { maxLength: 20_000, fullReportAt: 'the `report-path` file' })
+    expect(markdown).toContain('> The full report is in the `report-path` file.')
+  })
+
   it('honours a smaller limit, such as one that leaves room for the comment marker', () => {
     const { verdict: v, context: ctx } = hugeVerdict(50, 0)
     for (const maxLength of [8_000, 20_000, 65_000]) {
       const { markdown } = renderReport(v, baseline, ctx, { maxLength })
       expect(markdown.length).toBeLessThanOrEqual(maxLength)
     }
+  })
+})
+
+// -- a real comparison ------------------------------------------------------------------------------------------
+
+describe('the examples project, measured', () => {
+  // __fixtures__/report: `python -m bytescope run` on examples/ (base) and on examples/ with baseline.patch applied
+  // (head), Python 3.12, and `python -m bytescope diff base.json head.json --json` of the two.
+  const fixture = (name: string) => readFileSync(join(import.meta.dirname, '__fixtures__', 'report', name), 'utf8')
+  const base = parseResults(fixture('base.json'), 'base.json')
+  const head = parseResults(fixture('head.json'), 'head.json')
+  const examples = loadConfig({ settings: {}, label: (key) => key, cwd: 'examples' })
+  const real = gate(head, base, examples)
+  const realContext: ReportContext = {
+    ...context,
+    sourceRoot: 'examples',
+    bytecodeDiff: JSON.parse(fixture('diff.json')),
+  }
+
+  it('leads the bytecode changes with the hot function that gained a call, showing exactly that', () => {
+    const { markdown } = renderReport(real, baseline, realContext)
+    const section = markdown.slice(markdown.indexOf('### Bytecode changes'))
+    expect(section).toContain('Removed: <code>SearchIndex.search.&#60;locals&#62;.&#60;genexpr&#62;</code>.')
+    const summaries = [...section.matchAll(/<summary><code>([^<]+)<\/code>/g)].map((m) => m[1])
+    expect(summaries).toEqual(['PriceCalculator.line&#95;discount', 'SearchIndex.search'])
+    const first = section.slice(0, section.indexOf('</details>'))
+    expect(first).toContain('**Instruction mix:** +1 attribute access, +1 call.')
+    expect(first).toContain(`/blob/${HEAD_SHA}/examples/shop/pricing.py#L33-L37`)
+    const diff = first.slice(first.indexOf('```diff'), first.lastIndexOf('```'))
+    expect(diff.split('\n').filter((l) => /^[+-]/.test(l))).toEqual([
+      '+      LOAD_ATTR              NULL|self + lower',
+      '+      CALL',
+    ])
+  })
+
+  it('lists no noise for unchanged entries: own time only counts when the entry got slower or faster', () => {
+    const { markdown } = renderReport(real, baseline, realContext)
+    const exportDetails = markdown.slice(markdown.indexOf('<summary><code>export</code>'))
+    expect(exportDetails.slice(0, exportDetails.indexOf('</details>'))).not.toContain('Functions that changed most')
+    const priceCarts = markdown.slice(markdown.indexOf('<summary><code>price-carts</code>'))
+    expect(priceCarts.slice(0, priceCarts.indexOf('</details>'))).toContain('Functions that changed most')
+    // Built-ins have no source: no link to "~".
+    expect(markdown).not.toContain('/~')
+  })
+
+  it('fits a comment with room to spare', () => {
+    const { markdown, omitted } = renderReport(real, baseline, realContext)
+    expect(omitted).toEqual([])
+    expect(markdown.length).toBeLessThan(30_000)
   })
 })

@@ -50,9 +50,11 @@ async function vitest() {
   let counts = { passed: 0, failed: 0, skipped: 0 }
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'))
+    // A file that fails before running any test (e.g. an import error) counts as one failure.
+    const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0)
     counts = {
       passed: json.numPassedTests,
-      failed: json.numFailedTests + (json.numFailedTestSuites ?? 0),
+      failed: json.numFailedTests + brokenFiles.length,
       skipped: json.numPendingTests + json.numTodoTests,
     }
   } catch {

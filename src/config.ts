@@ -71,7 +71,7 @@ export const DEFAULTS = {
   timeThreshold: 0.05,
   memoryThreshold: 0.001,
   instructionsThreshold: 0.01,
-  significance: 0.01,
+  significance: 0.05,
   clock: 'cpu' as const,
   timeStatistic: 'min' as const,
   timeConfirmations: 5,
@@ -281,7 +281,6 @@ export function loadConfig(sources: ConfigSources): Config {
   }
   checkUniqueNames(entryPoints)
 
-  const maxPeakMemory = setting('max-peak-memory', parseSize)
   return {
     entryPoints,
     python: setting('python', parseString) ?? null,
@@ -291,7 +290,7 @@ export function loadConfig(sources: ConfigSources): Config {
     timeout: setting('timeout', parseSeconds) ?? DEFAULTS.timeout,
     timeThreshold: setting('time-threshold', parsePercent) ?? DEFAULTS.timeThreshold,
     memoryThreshold: setting('memory-threshold', parsePercent) ?? DEFAULTS.memoryThreshold,
-    maxPeakMemory: maxPeakMemory ?? null,
+    maxPeakMemory: setting('max-peak-memory', parseSize) ?? null,
     memory: setting('memory', parseBool) ?? DEFAULTS.memory,
     instructions: setting('instructions', parseBool) ?? DEFAULTS.instructions,
     instructionsThreshold: setting('instructions-threshold', parsePercent) ?? DEFAULTS.instructionsThreshold,

@@ -131,36 +131,34 @@ function compareTime(
   context: Comparison,
   missing: string | null,
 ): MetricComparison {
-  const headTime = head.time
-  if (headTime === null) return notCompared('time', 'not-measured', null, null, threshold, 'not measured')
-  if (missing !== null) return notCompared('time', 'not-comparable', null, headTime.median_ns, threshold, missing)
-  const baseTime = base!.time
-  if (baseTime === null) {
-    return notCompared('time', 'not-comparable', null, headTime.median_ns, threshold, 'not measured on the baseline')
-  }
-  if (!context.samePython) {
-    return notCompared(
-      'time',
-      'not-comparable',
-      baseTime.median_ns,
-      headTime.median_ns,
-      threshold,
-      differentPython(context),
-    )
-  }
-  const clock = context.settings.clock
-  const baseSamples = clock === 'cpu' ? baseTime.cpu_samples_ns : baseTime.samples_ns
-  const headSamples = clock === 'cpu' ? headTime.cpu_samples_ns : headTime.samples_ns
-  if (baseSamples.length === 0 || headSamples.length === 0) {
-    return notCompared('time', 'not-comparable', null, null, threshold, `no ${clock} time samples`)
-  }
+  const { clock, timeStatistic: which } = context.settings
+  const samplesOf = (entry: ResultsEntry | null) =>
+    (clock === 'cpu' ? entry?.time?.cpu_samples_ns : entry?.time?.samples_ns) ?? []
+  const valueOf = (samples: number[]) => (samples.length > 0 ? statistic(which, samples) : null)
+  const headSamples = samplesOf(head)
+  const baseSamples = samplesOf(missing === null ? base : null)
+  const headValue = valueOf(headSamples)
+  const baseValue = valueOf(baseSamples)
+  const shown = { clock, statistic: which }
+  const skip = (status: 'not-comparable' | 'not-measured', reason: string): MetricComparison => ({
+    ...notCompared('time', status, baseValue, headValue, threshold, reason),
+    ...shown,
+  })
+  if (head.time === null) return skip('not-measured', 'not measured')
+  if (headValue === null) return skip('not-comparable', `no ${clock} time samples`)
+  if (missing !== null) return skip('not-comparable', missing)
+  if (base!.time === null) return skip('not-comparable', 'not measured on the baseline')
+  if (baseValue === null) return skip('not-comparable', `no ${clock} time samples on the baseline`)
+  if (!context.samePython) return skip('not-comparable', differentPython(context))
   const alpha = context.settings.significance
-  const which = context.settings.timeStatistic
-  const baseValue = statistic(which, baseSamples)
-  const headValue = statistic(which, headSamples)
   const change = relativeChange(baseValue, headValue)
-  const { pValue } = mannWhitneyU(baseSamples, headSamples)
-  const ci = changeInterval(baseSamples, headSamples, 1 - alpha, which)
+  // The test and the interval look at the samples the statistic speaks for: all of them for the median, the
+  // undisturbed (fastest) calls for the minimum. Interference only ever adds time, so slow calls say nothing
+  // about the code, and a test over all calls would mostly compare how busy the machine was.
+  const [baseCompared, headCompared] =
+    which === 'min' ? [fastest(baseSamples), fastest(headSamples)] : [baseSamples, headSamples]
+  const { pValue } = mannWhitneyU(baseCompared, headCompared)
+  const ci = changeInterval(baseCompared, headCompared, 1 - alpha, which)
   const significant = pValue < alpha
   const status =
     !significant || change === null
@@ -180,7 +178,7 @@ function compareTime(
       : status === 'improvement'
         ? `faster by more than ${thresholdText(threshold)}`
         : !significant
-          ? `not significant at p<${alpha}${tooFewSamples(baseSamples.length, headSamples.length, alpha)}`
+          ? `not significant at p<${alpha}${tooFewSamples(baseCompared.length, headCompared.length, alpha)}`
           : `within the ${thresholdText(threshold)} threshold`
   return {
     metric: 'time',
@@ -190,8 +188,7 @@ function compareTime(
     change,
     threshold,
     ci,
-    clock,
-    statistic: which,
+    ...shown,
     pValue,
     reason: `${measured}: ${verdictText}`,
   }
@@ -275,6 +272,16 @@ function compareInstructions(
     threshold,
     reason: `${measured}: ${verdictText}`,
   }
+}
+
+/** How much slower than the fastest call a call may be and still count as undisturbed. */
+const UNDISTURBED = 0.1
+
+/** The undisturbed calls: those within UNDISTURBED of the fastest (at least 5, or all when there are fewer). */
+function fastest(samples: readonly number[]): number[] {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const limit = sorted[0]! * (1 + UNDISTURBED)
+  return sorted.filter((x, i) => x <= limit || i < 5)
 }
 
 function relativeChange(base: number, head: number): number | null {

@@ -91,7 +91,12 @@ interface Done {
 }
 
 async function publishAction(config: Config, done: Done, context: GitHubContext, log: Log): Promise<void> {
-  await core.summary.addRaw(done.summary, true).write()
+  try {
+    await core.summary.addRaw(done.summary, true).write()
+  } catch (error) {
+    // An old GitHub Enterprise Server has no job summaries; the report is still in report-path.
+    core.warning(`bytescope: could not write the job summary: ${(error as Error).message}`)
+  }
   for (const annotation of annotations(
     done.verdict,
     config.workingDirectory,
@@ -303,7 +308,8 @@ function readMeasured(file: string): { results: Results; resultsPath: string } {
 function boundedSummary(verdict: Verdict, baseline: BaselineInfo | null, context: ReportContext): string {
   let maxLength = SUMMARY_MAX_LENGTH
   for (;;) {
-    const { markdown } = renderReport(verdict, baseline, context, { maxLength })
+    const fullReportAt = 'the markdown file at the `report-path` output'
+    const { markdown } = renderReport(verdict, baseline, context, { maxLength, fullReportAt })
     const size = Buffer.byteLength(markdown, 'utf8')
     if (size <= SUMMARY_MAX_BYTES - 1024 || maxLength < 10_000) return markdown
     maxLength = Math.floor(maxLength * ((SUMMARY_MAX_BYTES - 1024) / size) * 0.95)

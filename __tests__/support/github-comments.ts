@@ -8,7 +8,8 @@
 //   comments.readOnly.add(gh.token)                        // writes answer 403, as for a fork PR
 //   comments.add(7, { login: 'mallory', body: '...' })     // a comment someone else wrote
 //   comments.on(7)                                         // the comments of #7, oldest first
-//   comments.pullsForCommit[sha] = [7]                     // GET /commits/{sha}/pulls
+//   comments.addPull({ number: 9, headSha, fork: 'contributor/octo-repo' })  // an open pull request
+//                                                          // (GET /pulls, /pulls/{n}, /commits/{sha}/pulls)
 //   comments.graphql = false                               // no GraphQL endpoint (e.g. some GHES setups)
 //
 // Responses are built from GitHub's own OpenAPI examples, so the server's contract checks apply to them.
@@ -25,12 +26,29 @@ interface Identity {
   type: 'User' | 'Bot'
 }
 
+export interface PullSpec {
+  number: number
+  headSha: string
+  headRef?: string
+  baseRef?: string
+  baseSha?: string
+  /** owner/name of the fork the pull request comes from; this repository by default. */
+  fork?: string
+  state?: 'open' | 'closed'
+  /**
+   * Whether GET /commits/{sha}/pulls lists it. GitHub often does not for a fork's head commit (it is not in the
+   * base repository's branches), which is why the workflow_run mode has fallbacks.
+   */
+  associated?: boolean
+}
+
 export interface Comments {
   /** Token -> identity; tokens not listed are refused with 401. */
   identities: Map<string, Identity>
   /** Tokens whose writes answer 403. */
   readOnly: Set<string>
-  pullsForCommit: Record<string, number[]>
+  pulls: PullSpec[]
+  addPull(pull: PullSpec): void
   /** Whether POST /graphql answers (the viewer query). */
   graphql: boolean
   addUser(token: string, login: string): void
@@ -75,7 +93,10 @@ export function installComments(gh: GitHubServer): Comments {
   const api: Comments = {
     identities: new Map([[gh.token, ACTIONS_BOT as Identity]]),
     readOnly: new Set(),
-    pullsForCommit: {},
+    pulls: [],
+    addPull(pull) {
+      api.pulls.push(pull)
+    },
     graphql: true,
     addUser(token, login) {
       api.identities.set(token, { login, id: 1000 + api.identities.size, type: 'User' })
@@ -171,22 +192,78 @@ export function installComments(gh: GitHubServer): Comments {
     return { status: 204 }
   })
 
-  gh.route('GET', '/repos/{owner}/{repo}/commits/{commit_sha}/pulls', (req) => {
-    if (!caller(req)) return unauthorized
-    const numbers = api.pullsForCommit[req.params.commit_sha!] ?? []
-    const template = openApiExample<Json[]>('pull-request-simple-items')[0]!
-    const pulls = numbers.map((number) => ({
+  /** A pull request as the API shows it (full `pull-request`, or `pull-request-simple` in lists). */
+  const pullObject = (spec: PullSpec, simple: boolean): Json => {
+    const template = simple
+      ? openApiExample<Json[]>('pull-request-simple-items')[0]!
+      : openApiExample<Json>('pull-request')
+    // The description's own repository object of this shape, renamed (lists and single pulls differ in schema).
+    const renamed = (repo: Json, owner: string, name: string, id: number): Json => {
+      const out = JSON.parse(
+        JSON.stringify(repo)
+          .replaceAll('https://api.github.com/repos/octocat/Hello-World', gh.api(`/repos/${owner}/${name}`))
+          .replaceAll('octocat/Hello-World', `${owner}/${name}`),
+      ) as Json
+      return { ...out, id, name, full_name: `${owner}/${name}`, owner: { ...(out.owner as Json), login: owner } }
+    }
+    const templateRepo = (template.base as Json).repo as Json
+    const base = renamed(templateRepo, gh.state.repo.owner, gh.state.repo.name, gh.state.repo.id)
+    const [forkOwner, forkName] = spec.fork?.split('/') ?? []
+    const headRepo = spec.fork ? renamed(templateRepo, forkOwner!, forkName!, gh.state.repo.id + 1) : base
+    const headOwner = String((headRepo.owner as Json).login)
+    const baseRef = spec.baseRef ?? gh.state.repo.defaultBranch
+    return {
       ...template,
-      number,
-      state: 'open',
-      url: gh.api(`/repos/${fullName}/pulls/${number}`),
-      html_url: `https://github.com/${fullName}/pull/${number}`,
-      head: { ...(template.head as Json), sha: req.params.commit_sha },
+      number: spec.number,
+      state: spec.state ?? 'open',
+      url: gh.api(`/repos/${fullName}/pulls/${spec.number}`),
+      html_url: `https://github.com/${fullName}/pull/${spec.number}`,
+      head: {
+        ...(template.head as Json),
+        ref: spec.headRef ?? 'feature',
+        sha: spec.headSha,
+        label: `${headOwner}:${spec.headRef ?? 'feature'}`,
+        repo: headRepo,
+      },
+      base: {
+        ...(template.base as Json),
+        ref: baseRef,
+        sha: spec.baseSha ?? 'b'.repeat(40),
+        label: `${gh.state.repo.owner}:${baseRef}`,
+        repo: base,
+      },
       // The description's example lists a team without the `type` its own schema requires.
       requested_teams: [],
-    }))
-    const { page, headers } = paginate(req, pulls, gh.api)
+    }
+  }
+
+  gh.route('GET', '/repos/{owner}/{repo}/commits/{commit_sha}/pulls', (req) => {
+    if (!caller(req)) return unauthorized
+    const listed = api.pulls.filter((p) => p.headSha === req.params.commit_sha && p.associated !== false)
+    const { page, headers } = paginate(
+      req,
+      listed.map((p) => pullObject(p, true)),
+      gh.api,
+    )
     return { status: 200, body: page, headers }
+  })
+
+  gh.route('GET', '/repos/{owner}/{repo}/pulls', (req) => {
+    if (!caller(req)) return unauthorized
+    const state = req.query.get('state') ?? 'open'
+    const head = req.query.get('head')
+    const listed = api.pulls
+      .filter((p) => state === 'all' || (p.state ?? 'open') === state)
+      .map((p) => pullObject(p, true))
+      .filter((p) => !head || (p.head as Json).label === head)
+    const { page, headers } = paginate(req, listed, gh.api)
+    return { status: 200, body: page, headers }
+  })
+
+  gh.route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', (req) => {
+    if (!caller(req)) return unauthorized
+    const spec = api.pulls.find((p) => p.number === Number(req.params.pull_number))
+    return spec ? { status: 200, body: pullObject(spec, false) } : notFound
   })
 
   return api

@@ -14,7 +14,8 @@ export interface EntryOptions {
 export function entry(options: EntryOptions = {}): ResultsEntry {
   const samples = options.samples ?? [100, 101, 99, 100, 102]
   const sorted = [...samples].sort((a, b) => a - b)
-  const median = sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
+  const median =
+    sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
   const failed = options.status !== undefined && options.status !== 'ok'
   return {
     name: options.name ?? 'work',
@@ -37,7 +38,9 @@ export function entry(options: EntryOptions = {}): ResultsEntry {
         ? null
         : { peak_bytes: options.peak ?? 100_000, allocated_bytes: 200_000, allocations: 1000, top_sites: [] },
     instructions:
-      failed || options.instructions == null ? null : { total: options.instructions, method: 'settrace', functions: [] },
+      failed || options.instructions == null
+        ? null
+        : { total: options.instructions, method: 'settrace', functions: [] },
     profile: null,
     functions: [],
   }

@@ -3,6 +3,7 @@ import unittest
 
 from bytescope.bytecode import BytecodeVisualizer
 from bytescope.bytecode.disassembly import FALLS_THROUGH, exception_entries
+from bytescope.bytecode.records import build_code_info
 
 from .test_bytecode_support import SAMPLE
 
@@ -71,6 +72,18 @@ class StackSimulationTest(unittest.TestCase):
         first = gen.instructions[0]
         self.assertEqual(gen.start_depth, first.depth_before)
         self.assertEqual(gen.start_depth, 0 if dis.stack_effect(dis.opmap[first.baseopname], first.arg) > 0 else 1)
+
+    def test_specialised_code_is_deoptimised_first(self):
+        namespace = {}
+        exec(compile("def hot(xs):\n    t = 0\n    for x in xs:\n        t += x.real\n    return t\n", "<hot>", "exec"),
+             namespace)
+        hot = namespace["hot"]
+        for _ in range(200):  # long enough for the adaptive interpreter (3.11+) to specialise
+            hot([1, 2, 3])
+        info = build_code_info("hot", hot.__code__)
+        self.assertTrue(all(i.baseopname in dis.opmap for i in info.instructions))
+        self.assertEqual(info.max_depth, info.co_stacksize)
+        check_edges(self, info)
 
     def test_unreachable_code_is_marked(self):
         # ``try: pass`` leaves a handler the compiler keeps but nothing reaches (3.11+).

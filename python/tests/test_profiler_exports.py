@@ -5,6 +5,7 @@ import marshal
 import os
 import pstats
 import re
+import sys
 import tempfile
 import unittest
 
@@ -213,6 +214,31 @@ class ResultsSchema(unittest.TestCase):
                     ProfileData.load(path)
                 self.assertIn(name, str(caught.exception))
                 self.assertNotIn("\n", str(caught.exception))
+
+
+class DeepRecursion(unittest.TestCase):
+    def test_exports_of_a_deep_call_tree(self):
+        def down(n):
+            return 0 if n == 0 else down(n - 1)
+
+        profiler = Profiler()
+        with profiler:
+            down(800)
+        # json.dumps would hit the recursion limit here
+        self.assertEqual(len(re.findall(r'"name": "[^"]*down"', profiler.to_json())), 801)
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "deep.json")
+            profiler.save(path)
+            if sys.version_info[:2] == (3, 12):  # its JSON parser has a fixed nesting limit
+                with self.assertRaisesRegex(ProfileError, "nests deeper"):
+                    ProfileData.load(path)
+            else:
+                self.assertEqual(ProfileData.load(path).functions(), profiler.functions())
+            profiler.dump_stats(os.path.join(directory, "deep.pstats"))
+            self.assertEqual(pstats.Stats(os.path.join(directory, "deep.pstats")).total_calls, 801)
+        self.assertEqual(len(profiler.to_collapsed().splitlines()), 801)
+        SpeedscopeExport.check(self, profiler.to_speedscope())
+        self.assertIn("down", profiler.report(tree=True))
 
 
 class PstatsExport(unittest.TestCase):

@@ -41,9 +41,9 @@ export interface PublishCommentOptions {
   pullNumber?: number
 }
 
-/** Longest key kept in the marker; the marker therefore never takes more than MARKER_MAX_LENGTH characters. */
-const KEY_MAX_LENGTH = 200
-const MARKER_MAX_LENGTH = `<!-- bytescope-comment key= -->\n`.length + KEY_MAX_LENGTH * 3
+/** The encoded key is cut to this length, so the marker never takes more than MARKER_MAX_LENGTH characters. */
+const ENCODED_KEY_MAX_LENGTH = 300
+const MARKER_MAX_LENGTH = `<!-- bytescope-comment key= -->\n`.length + ENCODED_KEY_MAX_LENGTH
 
 /** What renderReport may produce for a comment: the limit less the marker line. */
 export const COMMENT_BODY_MAX_LENGTH = COMMENT_MAX_LENGTH - MARKER_MAX_LENGTH
@@ -56,8 +56,15 @@ export const GITHUB_ACTIONS_BOT = 'github-actions[bot]'
  * another key's marker.
  */
 export function commentMarker(commentKey: string): string {
-  const key = Array.from(commentKey).slice(0, KEY_MAX_LENGTH).join('')
-  const encoded = encodeURIComponent(key).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
+  const encode = (key: string) =>
+    encodeURIComponent(key).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
+  // Cut by whole code points (half a UTF-16 pair cannot be percent-encoded); each encodes to at least one character.
+  const points = Array.from(commentKey).slice(0, ENCODED_KEY_MAX_LENGTH)
+  let encoded = encode(points.join(''))
+  while (encoded.length > ENCODED_KEY_MAX_LENGTH) {
+    points.pop()
+    encoded = encode(points.join(''))
+  }
   return `<!-- bytescope-comment key=${encoded} -->`
 }
 
@@ -99,9 +106,7 @@ export async function tokenIdentity(octokit: Octokit): Promise<string> {
   }
   try {
     const data = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
-    // GraphQL names bots without the [bot] suffix that REST comment authors carry.
-    const login = data.viewer.login
-    return login.endsWith('[bot]') || !/^github-actions$/i.test(login) ? login : `${login}[bot]`
+    return data.viewer.login
   } catch (error) {
     core.debug(`bytescope: GraphQL viewer unavailable (${(error as Error).message}); assuming ${GITHUB_ACTIONS_BOT}`)
     return GITHUB_ACTIONS_BOT
@@ -146,7 +151,17 @@ interface ExistingComment {
   id: number
   body?: string | null
   html_url: string
-  user: { login: string } | null
+  user: { login: string; type?: string } | null
+}
+
+/**
+ * Whether `user` (a REST comment author) is the token's identity. REST names an app's bot `slug[bot]`; GraphQL's
+ * viewer may name it with or without the suffix, so a Bot author also matches the bare slug.
+ */
+export function isAuthor(user: { login: string; type?: string }, identity: string): boolean {
+  const login = user.login.toLowerCase()
+  const wanted = identity.toLowerCase()
+  return login === wanted || (user.type === 'Bot' && login === `${wanted}[bot]`)
 }
 
 /** Every comment of ours carrying the marker, oldest first, paging through all comments. */
@@ -168,7 +183,7 @@ async function findOwnComments(
   for await (const { data } of pages) {
     for (const comment of data as ExistingComment[]) {
       if (!hasMarker(comment.body, marker)) continue
-      if (comment.user?.login.toLowerCase() === identity.toLowerCase()) ours.push(comment)
+      if (comment.user && isAuthor(comment.user, identity)) ours.push(comment)
       else core.info(`bytescope: leaving alone comment ${comment.id} by ${comment.user?.login ?? 'a deleted user'}`)
     }
   }
@@ -201,8 +216,13 @@ async function upsert(octokit: Octokit, options: PublishCommentOptions, target: 
   }
   // Concurrent runs can each create the comment; keep the oldest so there is exactly one per key.
   for (const duplicate of duplicates) {
-    await octokit.rest.issues.deleteComment({ owner, repo, comment_id: duplicate.id })
-    core.info(`bytescope: deleted duplicate comment ${duplicate.html_url}`)
+    try {
+      await octokit.rest.issues.deleteComment({ owner, repo, comment_id: duplicate.id })
+      core.info(`bytescope: deleted duplicate comment ${duplicate.html_url}`)
+    } catch (error) {
+      // The report is posted; a leftover copy is untidy, not a failure.
+      core.info(`bytescope: could not delete duplicate comment ${duplicate.html_url}: ${(error as Error).message}`)
+    }
   }
   return url
 }

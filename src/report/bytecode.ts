@@ -1,7 +1,7 @@
 // Bytecode changes: every profiled function whose captured bytecode hash differs between base and head, hottest
 // first, each with its aligned instruction diff (computed by the harness, `python -m bytescope diff --json`), the
 // category deltas in words ("+2 attribute accesses inside a loop"), its own-time change and a link to its source.
-import type { CapturedFunction, ResultsEntry } from '../results.js'
+import { pythonMinor, type CapturedFunction, type ResultsEntry } from '../results.js'
 import type { Verdict } from '../verdict.js'
 import { block, type Block } from './blocks.js'
 import type { BytecodeDiffReport, DiffInstruction, DiffOp, FunctionBytecodeDiff, ReportContext } from './context.js'
@@ -298,13 +298,19 @@ function sections(f: ChangedFunction, context: ReportContext): string[] {
  * it for the next and so on, never reaching `floor`.
  */
 export function bytecodeBlocks(verdict: Verdict, context: ReportContext, importance: number, floor: number): Block[] {
+  if (verdict.base && !verdict.samePython) {
+    // Every opcode set differs between minor versions: each function would show a diff that says nothing.
+    const versions = `${pythonMinor(verdict.base)} and ${pythonMinor(verdict.head)}`
+    const note = `### Bytecode changes\n\nNot compared: base and head ran on Python ${versions}, whose bytecode differs for every function.`
+    return [block('bytecode changes', '', note, importance)]
+  }
   const functions = changedFunctions(verdict, diffIndex(context.bytecodeDiff))
   const { added, removed } = addedAndRemoved(verdict)
   if (functions.length + added.length + removed.length === 0) return []
   const names = (list: CapturedFunction[]) => list.map((f) => code(f.qualname, 60)).join(', ')
   const others = [
-    added.length > 0 ? `New: ${names(added)}.` : '',
-    removed.length > 0 ? `Gone: ${names(removed)}.` : '',
+    added.length > 0 ? `Added: ${names(added)}.` : '',
+    removed.length > 0 ? `Removed: ${names(removed)}.` : '',
   ].filter(Boolean)
   const intro =
     functions.length > 0

@@ -1,6 +1,7 @@
-// A mermaid bar chart GitHub renders natively: each entry's head median time as a percentage of its base, with a
+// A mermaid bar chart GitHub renders natively: each entry's head time (the gate's statistic) as a percentage of its base, with a
 // line at 100% (unchanged). Bars start at zero, so ratios read honestly where signed changes would not.
 import type { Verdict } from '../verdict.js'
+import { timeLabel } from './summary-table.js'
 
 /** Mermaid has no escaping for quoted labels: keep a safe character set and mark anything else. */
 function label(name: string, taken: Set<string>): string {
@@ -32,7 +33,7 @@ export function timeChart(verdict: Verdict): string | null {
   return [
     '```mermaid',
     'xychart-beta',
-    '    title "Median time, head as % of base (100 = unchanged)"',
+    `    title "${timeLabel(verdict)}, head as % of base (100 = unchanged)"`,
     `    x-axis [${labels.join(', ')}]`,
     `    y-axis "% of base" 0 --> ${top}`,
     `    bar [${values.join(', ')}]`,

@@ -35,7 +35,7 @@ function instructionsByKey(entry: ResultsEntry | null): Map<string, number> {
  * Functions ranked by how much of the entry their change accounts for: own time as a share of the entry's profiled
  * time; a change in calls weighted by the function's share of the time; a change in executed instructions as a
  * share of the entry's instructions. Calls and instructions are exact, so any change in them is shown; own time of
- * one profiled call is noisy, so under half a percent of the entry it is not.
+ * one profiled call is noisy, so it counts only when the entry's time changed, and from half a percent of it.
  */
 export function functionChanges(entry: EntryVerdict): FunctionChange[] {
   const base = rowsByKey(entry.base)
@@ -44,6 +44,10 @@ export function functionChanges(entry: EntryVerdict): FunctionChange[] {
   const headInstr = instructionsByKey(entry.head)
   const total = Math.max(entry.head?.profile?.tree.total_ns ?? 0, entry.base?.profile?.tree.total_ns ?? 0, 1)
   const executed = Math.max(entry.head?.instructions?.total ?? 0, entry.base?.instructions?.total ?? 0, 1)
+  // When the entry's time did not change, own-time differences of one profiled call are noise, not findings.
+  const timeMoved = entry.metrics.some(
+    (m) => m.metric === 'time' && (m.status === 'regression' || m.status === 'improvement'),
+  )
   const changes: FunctionChange[] = []
   for (const k of new Set([...base.keys(), ...head.keys(), ...baseInstr.keys(), ...headInstr.keys()])) {
     const b = base.get(k)
@@ -56,7 +60,8 @@ export function functionChanges(entry: EntryVerdict): FunctionChange[] {
     const timeShare = Math.max(h?.own_ns ?? 0, b?.own_ns ?? 0) / total
     const callsScore = (callsDelta / Math.max(h?.calls ?? 0, b?.calls ?? 0, 1)) * timeShare
     const instructionsDelta = Math.abs((hi ?? 0) - (bi ?? 0))
-    if (ownShare < 0.005 && callsDelta === 0 && instructionsDelta === 0) continue
+    const exact = callsDelta !== 0 || instructionsDelta !== 0
+    if (!exact && (!timeMoved || ownShare < 0.005)) continue
     changes.push({
       qualname,
       filename,

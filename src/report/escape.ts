@@ -58,7 +58,8 @@ export function prose(text: string, max = 300): string {
  */
 export function codeBlock(content: string, language = ''): string {
   const clean = content.replace(/\r\n|\r/g, '\n').replace(INVISIBLE, '')
-  const longestRun = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (m) => m[0].length))
+  let longestRun = 0
+  for (const run of clean.matchAll(/`+/g)) longestRun = Math.max(longestRun, run[0].length)
   const fence = '`'.repeat(Math.max(3, longestRun + 1))
   return `${fence}${language}\n${clean.replace(/\n+$/, '')}\n${fence}`
 }

@@ -6,7 +6,7 @@ import { bytecodeBlocks } from './bytecode.js'
 import { timeChart } from './chart.js'
 import type { ReportContext } from './context.js'
 import { entryDetailBlocks } from './entry-details.js'
-import { link } from './escape.js'
+import { code, link } from './escape.js'
 import { footer } from './footer.js'
 import { headline } from './headline.js'
 import { orderedEntries, summaryTable } from './summary-table.js'
@@ -31,6 +31,11 @@ const IMPORTANCE = { headline: 100, table: 90, footer: 80, bytecodeHot: 60, deta
 export interface RenderOptions {
   /** Upper bound on the markdown's length in characters (default: GitHub's comment limit). */
   maxLength?: number
+  /**
+   * Where the complete report is, for the note on what was left out (markdown). Default, for a comment: the run's
+   * job summary and the results artifact.
+   */
+  fullReportAt?: string
 }
 
 export interface RenderedReport {
@@ -46,16 +51,20 @@ function tableBlock(verdict: Verdict): Block {
   return { group: 'the summary table', name: '', variants, importance: IMPORTANCE.table, required: true }
 }
 
-function omittedNote(context: ReportContext, maxLength: number): (lines: string[]) => string {
-  return (lines) => {
-    const where = [
+function omittedNote(context: ReportContext, maxLength: number, fullReportAt?: string): (lines: string[]) => string {
+  const where =
+    fullReportAt ??
+    [
       context.runUrl ? `the ${link('job summary', context.runUrl)}` : 'the job summary',
-      context.artifactName ? `the \`${context.artifactName.replace(/`/g, '')}\` artifact` : null,
-    ].filter(Boolean)
+      context.artifactName ? `the ${code(context.artifactName, 100)} artifact` : null,
+    ]
+      .filter(Boolean)
+      .join(' and ')
+  return (lines) => {
     const items = lines.map((line) => `- ${line}`).join('\n')
     return (
       `> [!NOTE]\n> To stay within ${maxLength.toLocaleString('en-US')} characters, this report leaves out:\n>\n` +
-      `${items.replace(/^/gm, '> ')}\n>\n> The full report is in ${where.join(' and ')}.`
+      `${items.replace(/^/gm, '> ')}\n>\n> The full report is in ${where}.`
     )
   }
 }
@@ -87,5 +96,5 @@ export function renderReport(
       IMPORTANCE.footer,
     ),
   )
-  return bound(blocks, maxLength, omittedNote(context, maxLength))
+  return bound(blocks, maxLength, omittedNote(context, maxLength, options.fullReportAt))
 }

@@ -36,6 +36,13 @@ function allocationsCell(entry: EntryVerdict): string {
   return `${transition(base, head, count)}${change != null && base !== head ? ` (${percent(change)})` : ''}`
 }
 
+/** What the time column compares, as the gate says: "CPU time (min)", "Wall time (median)". */
+export function timeLabel(verdict: Verdict): string {
+  const time = verdict.entries.flatMap((e) => e.metrics).find((m) => m.metric === 'time' && m.statistic)
+  if (!time) return 'Time'
+  return `${time.clock === 'cpu' ? 'CPU time' : time.clock === 'wall' ? 'Wall time' : 'Time'} (${time.statistic})`
+}
+
 /** Regressions first, then errors, then the rest in the order the user configured them. */
 const ORDER = ['regression', 'error', 'not-comparable', 'improvement', 'new', 'removed', 'unchanged']
 
@@ -55,7 +62,7 @@ export function summaryTable(verdict: Verdict, limit = Infinity): string {
   const withInstructions = entries.some(
     (e) => metric(e, 'instructions') && metric(e, 'instructions')!.status !== 'not-measured',
   )
-  const header = ['Entry', 'Time (median)', 'Time change', 'Peak memory', 'Allocations']
+  const header = ['Entry', timeLabel(verdict), 'Time change', 'Peak memory', 'Allocations']
   if (withInstructions) header.push('Instructions')
   header.push('Status')
   const rows = entries.slice(0, limit).map((entry) => {

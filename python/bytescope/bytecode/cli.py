@@ -33,7 +33,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
         p.add_argument("--color", choices=tuple(_COLOR), default="auto", help="ANSI colour by category")
     if command == "diff":
         p.add_argument("--json", action="store_true", help="print the structured diff as JSON")
-        p.add_argument("--context", type=int, default=3, metavar="N", help="unchanged instructions shown around changes")
+        p.add_argument(
+            "--context", type=int, default=3, metavar="N", help="unchanged instructions shown around changes"
+        )
         p.add_argument("--full", action="store_true", help="show every instruction, not just changes with context")
     return p
 

@@ -21,7 +21,8 @@ _MARKERS = {"equal": " ", "replace": "~", "insert": "+", "delete": "-"}
 
 
 class DiffOp(NamedTuple):
-    """One aligned run: ``equal`` and ``replace`` pair ``base[k]`` with ``head[k]``; ``insert``/``delete`` are one-sided."""
+    """One aligned run: ``equal`` and ``replace`` pair ``base[k]`` with ``head[k]``; ``insert`` and ``delete`` are
+    one-sided."""
 
     tag: str
     base: Tuple[dict, ...]

@@ -6,8 +6,11 @@ everything above it sees one shape.
 """
 
 import dis
+import functools
 from types import CodeType
-from typing import Any, List, NamedTuple, Optional
+from typing import Any, List, NamedTuple, Optional, Sequence
+
+from .registry import Memo
 
 JUMP_OPCODES = frozenset(getattr(dis, "hasjump", ())) | frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
 CONST_OPCODES = frozenset(dis.hasconst)
@@ -16,9 +19,8 @@ _KW_NAMES = dis.opmap.get("KW_NAMES")
 _DEOPT = {spec: base for base, specs in getattr(dis, "_specializations", {}).items() for spec in specs}
 _HAS_LINE_NUMBER = "line_number" in dis.Instruction._fields
 _HAS_POSITIONS = "positions" in dis.Instruction._fields
+_FIELD = {name: k for k, name in enumerate(dis.Instruction._fields)}
 _CO_NEWLOCALS = 0x2  # set on function scopes; class bodies and modules lack it
-
-
 _EXITS = frozenset(
     {"RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_ABSOLUTE",
      "JUMP_BACKWARD_NO_INTERRUPT", "JUMP", "JUMP_NO_INTERRUPT"}
@@ -32,13 +34,9 @@ def falls_through(opname: str) -> bool:
     return opname not in _EXITS and not (opname.startswith("JUMP") and "_IF_" not in opname)
 
 
-class _FallsThrough(dict):
-    def __missing__(self, opname):
-        value = self[opname] = falls_through(opname)
-        return value
+FALLS_THROUGH = Memo(falls_through)  # opname -> falls_through(opname), for hot loops
 
 
-FALLS_THROUGH = _FallsThrough()
 class Op(NamedTuple):
     """One instruction as read: base opname, stable argrepr, its source line and its jump target and label."""
 
@@ -52,6 +50,9 @@ class Op(NamedTuple):
     line: Optional[int]
     target: Optional[int]  # jump-target offset
     label: Optional[str]  # this instruction's own label, when something jumps (or unwinds) to it
+
+
+_make_op = functools.partial(tuple.__new__, Op)  # builds an Op from a row without namedtuple's Python __new__
 
 
 class ExceptionEntry(NamedTuple):
@@ -93,39 +94,54 @@ def exception_entries(code: CodeType) -> List[ExceptionEntry]:
     return [ExceptionEntry(e.start, e.end, e.target, e.depth, bool(e.lasti)) for e in entries]
 
 
+def _lines(raw, columns) -> Sequence[Optional[int]]:
+    """The source line of every instruction, whichever way this version's dis reports it."""
+    if _HAS_LINE_NUMBER:
+        return columns[_FIELD["line_number"]]
+    if _HAS_POSITIONS:
+        return [p.lineno for p in columns[_FIELD["positions"]]]
+    # 3.10: only the first instruction of a line has starts_line; carry it forward, one slice per line.
+    starts = columns[_FIELD["starts_line"]]
+    firsts = [k for k, start in enumerate(starts) if start is not None]
+    lines: List[Optional[int]] = [None] * (firsts[0] if firsts else len(starts))
+    for k, end in zip(firsts, firsts[1:] + [len(starts)]):
+        lines += [starts[k]] * (end - k)
+    return lines
+
+
 def read(code: CodeType) -> Listing:
+    # Column-wise: this runs for every instruction the tool ever shows, so the per-instruction work is done by
+    # zip/map in C wherever it can be, and only jumps and constants get a Python-level touch-up.
     raw = list(dis.get_instructions(code))
     entries = exception_entries(code)
-    targets = {i.argval for i in raw if i.opcode in JUMP_OPCODES}
-    targets.update(e.target for e in entries)
-    labels = {offset: f"L{n}" for n, offset in enumerate(sorted(targets), 1)}
-    ops = []
-    append = ops.append
-    make = tuple.__new__  # skips namedtuple's Python-level __new__: this loop runs once per instruction
-    line = None
-    for ins in raw:
-        shown, opcode, argval, argrepr, target, offset = ins.opname, ins.opcode, ins.argval, ins.argrepr, None, ins.offset
-        opname = _DEOPT.get(shown, shown)
-        if opname is not shown:
-            opcode = dis.opmap.get(opname, opcode)
-        if opcode in JUMP_OPCODES:
-            target = argval
-            argrepr = f"to {labels[target]}"
-        elif opcode == _KW_NAMES and ins.arg is not None:
-            # 3.11's dis does not resolve KW_NAMES' constant; without it keyword renames would be invisible.
-            argval = code.co_consts[ins.arg]
-            argrepr = stable_repr(argval)
-        elif opcode in CONST_OPCODES:
-            if isinstance(argval, _UNSTABLE_REPR):
-                argrepr = stable_repr(argval)
-        if _HAS_LINE_NUMBER:
-            line = ins.line_number
-        elif _HAS_POSITIONS:
-            line = ins.positions.lineno
-        elif ins.starts_line is not None:
-            line = ins.starts_line
-        append(make(Op, (offset, opname, shown, opcode, ins.arg, argval, argrepr, line, target, labels.get(offset))))
-    return Listing(code, ops, labels, entries)
+    if not raw:
+        return Listing(code, [], {}, entries)
+    columns = list(zip(*raw))
+    shown, offsets, args = columns[_FIELD["opname"]], columns[_FIELD["offset"]], columns[_FIELD["arg"]]
+    opcodes = list(columns[_FIELD["opcode"]])
+    argvals = list(columns[_FIELD["argval"]])
+    argreprs = list(columns[_FIELD["argrepr"]])
+    opnames = list(map(_DEOPT.get, shown, shown)) if _DEOPT else shown
+    jumps = [k for k, opcode in enumerate(opcodes) if opcode in JUMP_OPCODES]
+    jump_targets = {argvals[k] for k in jumps}
+    jump_targets.update(e.target for e in entries)
+    labels = {offset: f"L{n}" for n, offset in enumerate(sorted(jump_targets), 1)}
+    targets: List[Optional[int]] = [None] * len(raw)
+    for k in jumps:
+        targets[k] = argvals[k]
+        argreprs[k] = f"to {labels[argvals[k]]}"
+    for k in [k for k, opcode in enumerate(opcodes) if opcode == _KW_NAMES and args[k] is not None]:
+        # 3.11's dis does not resolve KW_NAMES' constant; without it keyword renames would be invisible.
+        argvals[k] = code.co_consts[args[k]]
+        argreprs[k] = stable_repr(argvals[k])
+    for k in [k for k, value in enumerate(argvals) if type(value) in _UNSTABLE_REPR]:
+        if opcodes[k] in CONST_OPCODES:
+            argreprs[k] = stable_repr(argvals[k])
+    if opnames is not shown:
+        opcodes = [dis.opmap.get(name, opcode) for name, opcode in zip(opnames, opcodes)]
+    own_labels = map(labels.get, offsets)
+    rows = zip(offsets, opnames, shown, opcodes, args, argvals, argreprs, _lines(raw, columns), targets, own_labels)
+    return Listing(code, list(map(_make_op, rows)), labels, entries)
 
 
 def walk_code(code: CodeType):

@@ -71,9 +71,14 @@ def code_hash(code: CodeType) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def tally(categories: Iterable[str]) -> Dict[str, int]:
+    """Category -> count, most frequent first (ties by name, so the order is stable)."""
+    return dict(sorted(Counter(categories).items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def count_categories(instructions: Iterable[dict]) -> Dict[str, int]:
-    """How many instructions fall in each category, most frequent first."""
-    return dict(Counter(i["category"] for i in instructions).most_common())
+    """How many normalised instructions fall in each category, most frequent first."""
+    return tally(i["category"] for i in instructions)
 
 
 def normalize_module(code: CodeType) -> Dict[str, List[dict]]:

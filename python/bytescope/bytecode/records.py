@@ -1,10 +1,15 @@
 """The data model: one immutable record per instruction and per code object, built once, rendered many ways."""
 
+import contextlib
+import dis
+import functools
+import gc
+from itertools import repeat
 from types import CodeType
 from typing import Any, List, NamedTuple, Optional, Tuple
 
 from . import disassembly, stack
-from .registry import CATEGORY_OF, lookup
+from .registry import CATEGORY_OF, USES_ARG, lookup
 
 
 class Instruction(NamedTuple):
@@ -33,6 +38,9 @@ class Instruction(NamedTuple):
         return self.depth_before is not None
 
 
+_make_instruction = functools.partial(tuple.__new__, Instruction)
+
+
 class CodeInfo(NamedTuple):
     """One code object: module, class body, function, lambda or comprehension."""
 
@@ -48,11 +56,12 @@ class CodeInfo(NamedTuple):
     instructions: Tuple[Instruction, ...]
 
 
+# (opname, arg if the explanation uses it, argrepr, jump label, keyword names) -> text: most instructions repeat
 _explanations: dict = {}
+_KW_NAMES = "KW_NAMES"
 
 
 def _explain(op, target_label, kwnames) -> str:
-    """Explanations depend only on these fields; most instructions repeat (``LOAD_FAST self``), so memoise."""
     info = lookup(op.opname)
     if isinstance(info.explain, str):
         text = info.explain.format(argrepr=op.argrepr, arg=op.arg, argval=op.argval, target=target_label)
@@ -61,40 +70,65 @@ def _explain(op, target_label, kwnames) -> str:
                   "target": target_label, "kwnames": kwnames}
         text = info.explain(fields)
     if len(_explanations) < 100_000:
-        _explanations[(op.opname, op.arg, op.argrepr, target_label, kwnames)] = text
+        _explanations[(op.opname, op.arg if USES_ARG[op.opname] else None, op.argrepr, target_label, kwnames)] = text
     return text
+
+
+def _keyword_names(ops) -> List[Tuple[str, ...]]:
+    """3.11-3.12 name a call's keyword arguments in a KW_NAMES just before the call."""
+    kwnames: List[Tuple[str, ...]] = [()] * len(ops)
+    for k, op in enumerate(ops[:-1]):
+        if op.opname == _KW_NAMES and isinstance(op.argval, tuple):
+            kwnames[k + 1] = op.argval
+    return kwnames
 
 
 def build_code_info(qualname: str, code: CodeType) -> CodeInfo:
     listing = disassembly.read(code)
     sim = stack.simulate(listing)
-    labels = listing.labels
-    records: List[Instruction] = []
-    append = records.append
-    make = tuple.__new__  # skips namedtuple's Python-level __new__: this loop runs once per instruction
-    kwnames: Tuple[str, ...] = ()
-    explanations = _explanations
-    for op, before, after, stack_after in zip(listing.ops, sim.before, sim.after, sim.stacks):
-        target_label = labels.get(op.target) if op.target is not None else None
-        explanation = explanations.get((op.opname, op.arg, op.argrepr, target_label, kwnames))
-        if explanation is None:
-            explanation = _explain(op, target_label, kwnames)
-        # 3.11-3.12 name a call's keyword arguments in a KW_NAMES just before it.
-        kwnames = op.argval if op.opname == "KW_NAMES" and isinstance(op.argval, tuple) else ()
-        append(
-            make(
-                Instruction,
-                (qualname, code, op.offset, op.shown_opname, op.opname, op.arg, op.argval, op.argrepr, op.line,
-                 op.target, target_label, op.label, CATEGORY_OF[op.opname], explanation, before,
-                 after if before is not None else None, stack_after),
-            )
-        )
+    ops, labels = listing.ops, listing.labels
+    n = len(ops)
+    # Column-wise, like disassembly.read: the records are assembled by zip/map in C.
+    offsets, opnames, shown, _, args, argvals, argreprs, lines, targets, own_labels = (
+        zip(*ops) if ops else ((),) * len(disassembly.Op._fields)
+    )
+    target_labels = list(map(labels.get, targets))
+    kwnames = _keyword_names(ops) if _KW_NAMES in dis.opmap else [()] * n
+    arg_keys = [a if USES_ARG[o] else None for o, a in zip(opnames, args)]
+    explanations = list(map(_explanations.get, zip(opnames, arg_keys, argreprs, target_labels, kwnames)))
+    if None in explanations:
+        for k, text in enumerate(explanations):
+            if text is None:
+                explanations[k] = _explain(ops[k], target_labels[k], kwnames[k])
+    rows = zip(
+        repeat(qualname, n), repeat(code, n), offsets, shown, opnames, args, argvals, argreprs, lines, targets,
+        target_labels, own_labels, map(CATEGORY_OF.__getitem__, opnames), explanations, sim.before, sim.after,
+        sim.stacks,
+    )
     return CodeInfo(
         qualname, code, code.co_firstlineno, code.co_stacksize, sim.max_depth, sim.start_depth, sim.dead_max_depth,
-        tuple(listing.exception_entries), labels, tuple(records),
+        tuple(listing.exception_entries), labels, tuple(map(_make_instruction, rows)),
     )
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while building records.
+
+    The analysis allocates several small tuples per instruction, all acyclic (freed by reference counting alone);
+    each allocation burst would otherwise trigger collections that traverse every long-lived object of the host
+    program, which measured as the largest single cost on big inputs.  The previous state is always restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def analyse(code: CodeType) -> Tuple[CodeInfo, ...]:
     """Every code object in ``code`` (itself included), in source order."""
-    return tuple(build_code_info(q, c) for q, c in disassembly.walk_code(code))
+    with _gc_paused():
+        return tuple(build_code_info(q, c) for q, c in disassembly.walk_code(code))

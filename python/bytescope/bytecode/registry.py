@@ -132,7 +132,7 @@ _TABLE = {
     "LOAD_DEREF": ("load", "push the value of closure variable `{argrepr}`"),
     "LOAD_CLASSDEREF": ("load", "push `{argrepr}` from the class namespace, else from its closure cell"),
     "LOAD_CLOSURE": ("load", "push the cell of closure variable `{argrepr}`"),
-    "LOAD_FROM_DICT_OR_DEREF": ("load", "replace the mapping on top of the stack with its `{argrepr}`, else the cell's"),
+    "LOAD_FROM_DICT_OR_DEREF": ("load", "replace the mapping on top of the stack with its `{argrepr}`, else cell's"),
     "LOAD_FROM_DICT_OR_GLOBALS": ("load", "replace the mapping on top of the stack with its `{argrepr}`, else global"),
     "LOAD_LOCALS": ("load", "push the locals dictionary"),
     "LOAD_ASSERTION_ERROR": ("load", "push AssertionError"),
@@ -213,7 +213,7 @@ _TABLE = {
     "CALL": ("call", _call),
     "CALL_KW": ("call", _call_kw),
     "CALL_FUNCTION": ("call", lambda f: f"call with {_plural(f['arg'], 'positional argument')}; push the result"),
-    "CALL_METHOD": ("call", lambda f: f"call a method with {_plural(f['arg'], 'positional argument')}; push the result"),
+    "CALL_METHOD": ("call", lambda f: f"call a method with {_plural(f['arg'], 'positional argument')}; push result"),
     "CALL_FUNCTION_KW": ("call", _call_kw),
     "CALL_FUNCTION_EX": ("call", _call_function_ex),
     "PRECALL": ("call", "prepare a call with {arg} arguments (no-op unless specialised)"),
@@ -251,7 +251,7 @@ _TABLE = {
     "BUILD_STRING": ("format", "pop {arg} strings, push their concatenation"),
     # iteration
     "GET_ITER": ("iteration", "replace the top of the stack with `iter(x)`"),
-    "FOR_ITER": ("iteration", "push the next item of the iterator on top of the stack; when exhausted, jump to {target}"),
+    "FOR_ITER": ("iteration", "push the next item of the iterator on top; when it is exhausted, jump to {target}"),
     "END_FOR": ("iteration", "end a for loop: pop the exhausted iterator's sentinel"),
     "GET_LEN": ("iteration", "push `len()` of the top of the stack"),
     # exceptions
@@ -361,7 +361,9 @@ def _generic(opname: str) -> OpcodeInfo:
     return OpcodeInfo(category, explain, known=False)
 
 
-class _Memo(dict):
+class Memo(dict):
+    """A dict that computes (once) the value of a missing key."""
+
     def __init__(self, compute):
         super().__init__()
         self.compute = compute
@@ -371,8 +373,10 @@ class _Memo(dict):
         return value
 
 
-_INFO = _Memo(lambda opname: _entry(opname) or _generic(opname))
-CATEGORY_OF = _Memo(lambda opname: _INFO[opname].category)  # opname -> category name, for hot loops
+_INFO = Memo(lambda opname: _entry(opname) or _generic(opname))
+CATEGORY_OF = Memo(lambda opname: _INFO[opname].category)  # opname -> category name, for hot loops
+# opname -> whether its explanation can depend on the raw argument (beyond argrepr and the jump label)
+USES_ARG = Memo(lambda opname: not isinstance(_INFO[opname].explain, str) or "{arg}" in _INFO[opname].explain)
 
 
 def lookup(opname: str) -> OpcodeInfo:

@@ -250,7 +250,7 @@ _RULES: Dict[str, Callable] = {
     "IS_OP": lambda s, op, k, ctx: _binary("is not" if op.arg else "is")(s, op, k, ctx),
     "CONTAINS_OP": lambda s, op, k, ctx: _binary("not in" if op.arg else "in")(s, op, k, ctx),
     "BINARY_SUBSCR": _reduce(lambda p, op: f"{_operand(p[0])}[{p[1]}]" if len(p) == 2 else "?"),
-    "BINARY_SLICE": _reduce(lambda p, op: f"{_operand(p[0])}[{p[1]}:{p[2]}]".replace("None", "") if len(p) == 3 else "?"),
+    "BINARY_SLICE": _reduce(lambda p, op: f"{_operand(p[0])}[{p[1]}:{p[2]}]" if len(p) == 3 else "?"),
     "BUILD_SLICE": _reduce(lambda p, op: ":".join(p).replace("None", "")),
     "UNARY_NEGATIVE": _replace_top("-{x}"),
     "UNARY_POSITIVE": _replace_top("+{x}"),
@@ -320,6 +320,17 @@ _RULES: Dict[str, Callable] = {
 }
 
 
+_PUSHES_ARGREPR = frozenset(name for name, rule in _RULES.items() if rule is _push_argrepr)
+# Instructions that always fall through and whose only effect on the stack is to consume slots.
+_ONLY_POPS = frozenset(
+    {"STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF", "STORE_ATTR", "STORE_SUBSCR", "POP_TOP",
+     "DELETE_SUBSCR", "DELETE_ATTR", "LIST_APPEND", "SET_ADD", "MAP_ADD", "LIST_EXTEND", "SET_UPDATE",
+     "DICT_UPDATE", "DICT_MERGE", "NOP", "RESUME", "EXTENDED_ARG", "DELETE_FAST", "DELETE_NAME",
+     "DELETE_GLOBAL", "DELETE_DEREF", "IMPORT_STAR", "SETUP_ANNOTATIONS", "POP_EXCEPT",
+     "STORE_SLICE", "PRINT_EXPR", "MAKE_CELL", "COPY_FREE_VARS", "POP_BLOCK", "END_FOR"}
+) - frozenset(_RULES)
+
+
 def _fit(stack: List[str], depth: int, filler: str) -> List[str]:
     if len(stack) > depth:
         return stack[:depth]
@@ -364,7 +375,17 @@ def name_slots(listing, before, after, jumps, handler, start) -> List[Optional[T
         if depth is None:
             prev = None
             continue
-        arriving = incoming.pop(i, None)
+        arriving = incoming.pop(i, None) if incoming else None
+        out_depth = after[i]
+        h = handler[i]
+        if arriving is None and prev is not None and op.target is None and (h is None or h[2] in handled):
+            # Fast paths for the bulk of instructions: plain loads push their argument, plain stores and pops drop.
+            if op.opname in _PUSHES_ARGREPR:
+                stacks[i] = prev = prev + (op.argrepr if len(op.argrepr) <= _MAX_LEN else _short(op.argrepr),)
+                continue
+            if op.opname in _ONLY_POPS:
+                stacks[i] = prev = prev[:out_depth]
+                continue
         if arriving is None:
             s = list(prev) if prev is not None else ["?"] * depth
         else:
@@ -373,14 +394,12 @@ def name_slots(listing, before, after, jumps, handler, start) -> List[Optional[T
             s = _join(arriving)
         if len(s) != depth:
             s = _fit(s, depth, "?")
-        h = handler[i]
         if h is not None and h[2] not in handled and h[0] > i:
             handled.add(h[2])
             entry = h[2]
             exc = tuple(s[: entry.depth]) + (("<lasti>",) if entry.lasti else ()) + ("<exception>",)
             incoming.setdefault(h[0], []).append(exc)
         stack_in = s[:] if op.target is not None else None
-        out_depth = after[i]
         rule = rules.get(op.opname)
         if rule is not None:
             rule(s, op, depth - out_depth + 1, ctx)  # the third argument: slots consumed if one result is pushed

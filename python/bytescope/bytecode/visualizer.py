@@ -6,8 +6,9 @@ from functools import cached_property
 from typing import Dict, Optional, Tuple
 
 from . import astview, render
+from .disassembly import walk_code
 from .diff import SourceDiff, diff_sources
-from .normalize import code_hash
+from .normalize import code_hash, tally
 from .records import CodeInfo, Instruction, analyse
 from .source import SourceError, compile_source, parse
 
@@ -41,8 +42,6 @@ class BytecodeVisualizer:
 
     @cached_property
     def qualnames(self) -> Tuple[str, ...]:
-        from .disassembly import walk_code
-
         return tuple(q for q, _ in walk_code(self.code))
 
     @property
@@ -78,10 +77,7 @@ class BytecodeVisualizer:
         return diff.render(context)
 
     def category_counts(self) -> Dict[str, int]:
-        counts: Dict[str, int] = {}
-        for ins in self.instructions:
-            counts[ins.category] = counts.get(ins.category, 0) + 1
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return tally(ins.category for ins in self.instructions)
 
     def to_dict(self) -> dict:
         return {

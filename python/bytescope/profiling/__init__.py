@@ -7,7 +7,15 @@ collect (``collector``) -> process (``process``, ``tree``, ``memory``) -> render
 from .profiler import Profiler
 from .result import ProfileData, ProfileError
 from .tree import CallNode, Function, FunctionRow
-from .units import format_bytes, format_count, format_delta_bytes, format_delta_ns, format_ns, format_percent
+from .units import (
+    format_bytes,
+    format_change,
+    format_count,
+    format_delta_bytes,
+    format_delta_ns,
+    format_ns,
+    format_percent,
+)
 
 __all__ = [
     "CallNode",
@@ -17,6 +25,7 @@ __all__ = [
     "ProfileError",
     "Profiler",
     "format_bytes",
+    "format_change",
     "format_count",
     "format_delta_bytes",
     "format_delta_ns",

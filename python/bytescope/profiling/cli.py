@@ -42,12 +42,12 @@ def _profile_parser():
     return parser
 
 
-def _split_target(argv):
+def _split_target(argv, parser):
     """Our options, then the target: ``-m MODULE`` or the first argument that is not an option of ours.
 
     Everything after the target belongs to the profiled program, even when it looks like one of our options.
     """
-    takes_value = {"--sort", "--limit", "--clock", "--json", "--speedscope", "--pstats", "--collapsed"}
+    takes_value = {option for action in parser._actions if action.nargs != 0 for option in action.option_strings}
     index = 0
     while index < len(argv):
         arg = argv[index]
@@ -105,8 +105,8 @@ def _print_program_error(error):
 
 
 def _profile(argv):
-    ours, target, args = _split_target(argv)
     parser = _profile_parser()
+    ours, target, args = _split_target(argv, parser)
     options = parser.parse_args(ours)
     if target is None:
         raise UsageError("expected a SCRIPT or -m MODULE to profile")

@@ -17,9 +17,9 @@ import threading
 # allocated nor, under tracemalloc, traced on every event. A double holds counts exactly up to 2**53, and a clock
 # reading of even 10**6 s (11 days' uptime) to 0.1 ns.
 # ``children`` are keyed by id(code) (hashing a code object rehashes its constants on every call; the node keeps the
-# code alive, so its id stays its own) and by id(function) for module-level C functions, which are bound to their
-# module and safe to keep. C methods are in ``methods``, {type: {name: node}}, never keyed by the bound method, which
-# would keep its ``__self__`` alive.
+# code alive, so its id stays its own) and by the function for module-level C functions, which are bound to their
+# module and safe to keep (they hash and compare by identity). C methods are in ``methods``, {type: {name: node}},
+# never keyed by the bound method, which would keep its ``__self__`` alive.
 # Generator and coroutine children live in ``generators``, which the hot path never looks in: the slow path tells a
 # start (a call) from a resume (not a call).
 # ``key`` is what the node stands for: the code object, the C function, or the (type, name) of a C method.
@@ -50,6 +50,46 @@ def _start_offset(code):
         if raw[offset] == _RESUME:
             return offset
     return -1
+
+
+def _passed_events():
+    """The event names as this interpreter passes them to a profile function, {name: that very object}, so the
+    callback can tell events apart by identity (cheaper than ``==``, which 3.10 does not specialise).
+
+    CPython passes the same object for an event every time, though not always the interned string (3.11 passes
+    others). Probed once, at import, and only when no profile function is installed in this thread (the probe then
+    disturbs nothing); None when that was not possible or the objects were not the same every time."""
+    if sys.getprofile() is not None:
+        return None
+    passed, stable = {}, []
+
+    def probe(frame, event, arg):
+        stable.append(passed.setdefault(event, event) is event)
+
+    sys.setprofile(probe)
+    try:
+        _probe()
+        _probe()
+    finally:
+        sys.setprofile(None)
+    return passed if all(stable) and passed.keys() >= {"call", "c_call", "return"} else None
+
+
+def _probe():
+    return len(())  # call, c_call, c_return, return
+
+
+_PASSED_EVENTS = _passed_events()
+
+
+def _interning(callback):
+    """``callback`` when the event objects are not known: it is handed the interned names instead."""
+    intern = sys.intern
+
+    def interned(frame, event, arg):
+        callback(frame, intern(event), arg)
+
+    return interned
 
 
 def qualname_from_frame(frame):
@@ -127,6 +167,11 @@ class ThreadCollector:
         current = self.root
         type_ = type
         ident = id
+        # The event objects compared by identity, as closure variables (faster than globals). Without builtins,
+        # c_call matches nothing, so C calls and their returns fall through untouched.
+        events = _PASSED_EVENTS or {name: sys.intern(name) for name in ("call", "c_call", "return")}
+        call, return_ = events["call"], events["return"]
+        c_call = events["c_call"] if builtins else object()
 
         def enter(frame):
             """Slow path of a 'call' event: a function's first call under the current node, or a generator or
@@ -157,7 +202,7 @@ class ThreadCollector:
                 sys.setprofile(None)
                 return
             if name is None:
-                siblings, key = current[CHILDREN], ident(function)
+                siblings, key = current[CHILDREN], function
             else:
                 siblings, key = current[METHODS].setdefault(function, {}), name
             node = siblings.get(key)
@@ -170,7 +215,7 @@ class ThreadCollector:
         def callback(frame, event, arg):
             nonlocal current
             now = clock()
-            if event == "call":
+            if event is call:
                 try:
                     node = current[2][ident(frame.f_code)]
                 except KeyError:  # new call path, or a generator or coroutine
@@ -179,9 +224,7 @@ class ThreadCollector:
                 node[0] -= now
                 node[1] += 1.0
                 current = node
-            elif event == "c_call":
-                if not builtins:
-                    return
+            elif event is c_call:
                 if arg.__module__ is None:  # a method: by type, then name
                     owner = type_(arg.__self__)  # type(), not __class__, which objects can fake
                     if owner is type_:  # a class method of a built-in type: the type itself
@@ -191,20 +234,20 @@ class ThreadCollector:
                     except KeyError:
                         enter_c(owner, arg.__name__)
                         return
-                else:  # a module-level function
+                else:  # a module-level function: bound to its module, safe to keep as a key
                     try:
-                        node = current[2][ident(arg)]
+                        node = current[2][arg]
                     except KeyError:
                         enter_c(arg)
                         return
                 node[0] -= now
                 node[1] += 1.0
                 current = node
-            elif builtins or event == "return":  # return, c_return, c_exception
+            elif builtins or event is return_:  # return, c_return, c_exception
                 current[0] += now
                 current = current[6]
 
-        return callback, lambda: current
+        return (callback if _PASSED_EVENTS else _interning(callback)), lambda: current
 
 
 class Session:

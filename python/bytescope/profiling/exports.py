@@ -10,16 +10,58 @@ _NS_PER_SECOND = 1e9
 SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json"
 
 
-def write_text(path, text):
-    """Write atomically: a reader never sees half a file, and a failed write leaves the old one in place."""
+def write_text(path, content):
+    """Write ``content`` (str or bytes) atomically: a reader never sees half a file, and a failed write leaves the
+    old one in place."""
     temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.replace(temporary, path)
+    try:
+        if isinstance(content, bytes):
+            with open(temporary, "wb") as file:
+                file.write(content)
+        else:
+            with open(temporary, "w", encoding="utf-8") as file:
+                file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
 
 
 def write_json(path, data):
-    write_text(path, json.dumps(data, ensure_ascii=False))
+    write_text(path, json_text(data))
+
+
+def json_text(value, indent=None):
+    """``json.dumps`` without recursion: a profile of deep recursion nests deeper than the json module's C encoder
+    may go (it shares the interpreter's recursion limit)."""
+    newline = "" if indent is None else "\n"
+    separator = ", " if indent is None else ","
+    out = []
+    # ("value", value, depth) to write a value; ("text", text, _) to write literal text
+    pending = [("value", value, 0)]
+    while pending:
+        kind, item, depth = pending.pop()
+        if kind == "text":
+            out.append(item)
+            continue
+        if isinstance(item, dict) and item or isinstance(item, list) and item:
+            inner = newline + " " * ((depth + 1) * (indent or 0))
+            closing = newline + " " * (depth * (indent or 0))
+            is_dict = isinstance(item, dict)
+            out.append("{" if is_dict else "[")
+            parts = []
+            for index, element in enumerate(item.items() if is_dict else item):
+                parts.append(("text", (separator if index else "") + inner, 0))
+                if is_dict:
+                    parts.append(("text", json.dumps(element[0], ensure_ascii=False) + ": ", 0))
+                    element = element[1]
+                parts.append(("value", element, depth + 1))
+            parts.append(("text", closing + ("}" if is_dict else "]"), 0))
+            pending.extend(reversed(parts))
+        else:
+            out.append(json.dumps(item, ensure_ascii=False))
+    return "".join(out)
 
 
 def pstats_label(function):
@@ -51,10 +93,7 @@ def pstats_table(data):
 
 
 def dump_stats(data, path):
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "wb") as file:
-        marshal.dump(pstats_table(data), file)
-    os.replace(temporary, path)
+    write_text(path, marshal.dumps(pstats_table(data)))
 
 
 def speedscope(data, name):

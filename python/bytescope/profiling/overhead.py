@@ -70,5 +70,6 @@ def per_event_ns(clock_name, clock, traced=None):
 
 def estimate(clock_name, clock, events, profiled_ns, traced):
     cost = per_event_ns(clock_name, clock, traced)
-    estimated = int(events * cost)
+    # The profiled time includes the profiler's cost, so it bounds the estimate (calibration noise can overshoot).
+    estimated = min(int(events * cost), profiled_ns)
     return Overhead(events, round(cost, 1), estimated, round(estimated / profiled_ns, 4) if profiled_ns else 0.0)

@@ -100,7 +100,8 @@ class Profiler:
             # The callback's cost under tracemalloc is measured while it still traces (after the measurement).
             stats = tracker.stop(lambda: per_event_ns(self.clock, CLOCKS[self.clock])) if tracker is not None else None
         if stats is not None:
-            self._memory_stats = stats if self._memory_stats is None else self._memory_stats.merge(stats, self.top_sites)
+            known = self._memory_stats
+            self._memory_stats = stats if known is None else known.merge(stats, self.top_sites)
         span = round((session.stopped_at - session.started_at) * 1e9)
         main_thread = (collectors[0].thread_id, collectors[0].thread_name)
         self._spans[main_thread] = self._spans.get(main_thread, 0) + span
@@ -219,7 +220,8 @@ class Profiler:
         events = 2 * sum(node.calls + node.resumes for node in merged.walk() if node is not merged)
         overhead = None
         if self._activations:
-            overhead = estimate(self.clock, CLOCKS[self.clock], events, self._duration_ns, traced=self.memory)
+            # relative to the profiled time of every thread, like the events
+            overhead = estimate(self.clock, CLOCKS[self.clock], events, merged.total_ns, traced=self.memory)
         return ProfileData(
             self.clock,
             merged,

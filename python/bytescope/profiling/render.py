@@ -57,7 +57,8 @@ def summary(data):
             f" profiled time) for {format_count(overhead.events)} events at ~{format_ns(overhead.per_event_ns)} each"
         )
     if data.threads:
-        lines.append(f"threads: {len(data.threads)} ({', '.join(thread.name for thread in data.threads)}); merged below")
+        names = ", ".join(thread.name for thread in data.threads)
+        lines.append(f"threads: {len(data.threads)} ({names}); merged below")
     return lines
 
 

@@ -5,13 +5,30 @@ comparisons and exports work the same on both.
 """
 
 import json
+import sys
 from typing import NamedTuple, Optional
 
+from .exports import json_text
 from .memory import MemoryStats
 from .overhead import Overhead
 from .tree import CallNode, FunctionRow, function_rows
 
 SCHEMA_VERSION = 1
+
+
+def _parse_deep_json(text):
+    """``json.loads``, with room for the nesting of a deep call tree (the parser shares the recursion limit; on
+    3.12 it has its own, fixed one)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        limit = sys.getrecursionlimit()
+        # Two levels (node, children list) per tree level; the count of nodes bounds the depth.
+        sys.setrecursionlimit(max(limit, min(2 * text.count('"children"') + 1000, 20_000)))
+        try:
+            return json.loads(text)
+        finally:
+            sys.setrecursionlimit(limit)
 
 
 class ProfileError(ValueError):
@@ -69,7 +86,7 @@ class ProfileData:
         }
 
     def to_json(self, indent=None):
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return json_text(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls, data):
@@ -101,11 +118,15 @@ class ProfileData:
     def load(cls, path):
         try:
             with open(path, encoding="utf-8") as file:
-                data = json.load(file)
+                text = file.read()
         except OSError as error:
             raise ProfileError(f"cannot read {path}: {error.strerror or error}") from None
+        try:
+            data = _parse_deep_json(text)
         except json.JSONDecodeError as error:
             raise ProfileError(f"{path} is not valid JSON: {error}") from None
+        except RecursionError:
+            raise ProfileError(f"{path} nests deeper than this Python's JSON parser can read") from None
         try:
             return cls.from_dict(data)
         except ProfileError as error:
