@@ -12,11 +12,20 @@ const END = '<!-- action-docs:end -->'
 const cell = (text) => String(text).replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
 const code = (text) => (text === '' ? '' : `\`${String(text).replace(/`/g, "'")}\``)
 
+// Settings that pyproject.toml may also carry have an empty default in action.yml (so the file is not overridden)
+// and state their effective default as a closing "Default `X`." sentence, which belongs in the default column.
+function splitDefault(description, declared) {
+  const stated = /\s*Default `([^`]*)`\.\s*$/.exec(description)
+  if (declared !== '' || !stated) return { description, shownDefault: declared }
+  return { description: description.slice(0, stated.index), shownDefault: stated[1] }
+}
+
 export function renderTables(actionYaml) {
   const action = parse(actionYaml)
-  const inputs = Object.entries(action.inputs ?? {}).map(
-    ([name, spec]) => `| \`${name}\` | ${cell(spec.description ?? '')} | ${code(spec.default ?? '')} |`,
-  )
+  const inputs = Object.entries(action.inputs ?? {}).map(([name, spec]) => {
+    const { description, shownDefault } = splitDefault(spec.description ?? '', spec.default ?? '')
+    return `| \`${name}\` | ${cell(description)} | ${code(shownDefault)} |`
+  })
   const outputs = Object.entries(action.outputs ?? {}).map(
     ([name, spec]) => `| \`${name}\` | ${cell(spec.description ?? '')} |`,
   )

@@ -17,7 +17,9 @@ try {
   const out = path.join(scratch, 'out')
   const args = ['--working-directory', project, '--output-dir', out, '--baseline-path', '', '--comment', 'never']
   try {
-    execFileSync(process.execPath, [path.join(root, 'dist/index.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
+    execFileSync(process.execPath, [path.join(root, 'dist/index.js'), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
   } catch (error) {
     // Without a baseline the CLI exits 0; anything else is a real failure.
     if (error.status !== 0) throw error

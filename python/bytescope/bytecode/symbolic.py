@@ -82,15 +82,18 @@ def _literal_names(text: str) -> Tuple[str, ...]:
     return tuple(value) if isinstance(value, tuple) else ()
 
 
+def _binary_text(a: str, b: str, sym: str) -> str:
+    if sym.endswith("=") and sym not in ("==", "!=", "<=", ">="):
+        sym = sym[:-1]  # in-place operator: show the operation
+    if sym.startswith("bool(") and sym.endswith(")"):
+        sym = sym[5:-1]  # 3.13 COMPARE_OP that also converts to bool
+    return _short(f"{_operand(a)} {sym} {_operand(b)}")
+
+
 def _binary(symbol: str):
     def rule(s, op, k, ctx):
         a, b = _pop(s, 2) if len(s) >= 2 else ("?", "?")
-        sym = symbol or op.argrepr
-        if sym.endswith("=") and sym not in ("==", "!=", "<=", ">="):
-            sym = sym[:-1]
-        if sym.startswith("bool(") and sym.endswith(")"):
-            sym = sym[5:-1]
-        s.append(_short(f"{_operand(a)} {sym} {_operand(b)}"))
+        s.append(_binary_text(a, b, symbol or op.argrepr))
 
     return rule
 
@@ -117,18 +120,21 @@ def _reduce(render: Callable[[List[str], object], str]):
 
 
 def _load_global(s, op, k, ctx):
-    if op.argrepr.startswith("NULL + "):
-        s.append(NULL)
-    s.append(str(op.argval))
-    if op.argrepr.endswith(" + NULL"):
-        s.append(NULL)
+    s.extend(_global_slots(op))
+
+
+def _attr_slots(obj: str, op) -> Tuple[str, ...]:
+    text = _short(f"{_operand(obj)}.{op.argval}")
+    return (text, SELF_OR_NULL) if "NULL|self" in op.argrepr or op.opname == "LOAD_METHOD" else (text,)
 
 
 def _load_attr(s, op, k, ctx):
-    obj = s.pop() if s else "?"
-    s.append(_short(f"{_operand(obj)}.{op.argval}"))
-    if "NULL|self" in op.argrepr or op.opname == "LOAD_METHOD":
-        s.append(SELF_OR_NULL)
+    s.extend(_attr_slots(s.pop() if s else "?", op))
+
+
+def _global_slots(op) -> Tuple[str, ...]:
+    name, r = str(op.argval), op.argrepr
+    return (NULL, name) if r.startswith("NULL + ") else (name, NULL) if r.endswith(" + NULL") else (name,)
 
 
 def _load_super(s, op, k, ctx):
@@ -331,6 +337,27 @@ _ONLY_POPS = frozenset(
 ) - frozenset(_RULES)
 
 
+# The same rules on tuples, for the common straight-line case: (stack before, op, k) -> stack after.
+_TUPLE_RULES: Dict[str, Callable] = {
+    "LOAD_GLOBAL": lambda t, op, k: t + _global_slots(op),
+    "LOAD_ATTR": lambda t, op, k: t[:-1] + _attr_slots(t[-1], op),
+    "LOAD_METHOD": lambda t, op, k: t[:-1] + _attr_slots(t[-1], op),
+    "BINARY_OP": lambda t, op, k: t[:-2] + (_binary_text(t[-2], t[-1], op.argrepr),),
+    "COMPARE_OP": lambda t, op, k: t[:-2] + (_binary_text(t[-2], t[-1], op.argrepr),),
+    "GET_ITER": lambda t, op, k: t[:-1] + (_short(f"<iterator of {t[-1]}>"),),
+    "BINARY_SUBSCR": lambda t, op, k: t[:-2] + (_short(f"{_operand(t[-2])}[{t[-1]}]"),),
+    **{
+        name: (lambda t, op, k: t[:-k] + (_render_call(list(t[-k:]), op, {}),))
+        for name in ("CALL", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW", "CALL_KW")
+    },
+    **{
+        f"{kind}_{name}": (lambda t, op, k, sym=sym: t[:-2] + (_binary_text(t[-2], t[-1], sym),))
+        for kind in ("BINARY", "INPLACE")
+        for name, sym in _BINARY.items()
+    },
+}
+
+
 def _fit(stack: List[str], depth: int, filler: str) -> List[str]:
     if len(stack) > depth:
         return stack[:depth]
@@ -368,7 +395,7 @@ def name_slots(listing, before, after, jumps, handler, start) -> List[Optional[T
     stacks: List[Optional[Tuple[str, ...]]] = [None] * n
     handled = set()
     ctx: dict = {}
-    rules = _RULES
+    rules, tuple_rules = _RULES, _TUPLE_RULES
     prev: Optional[Tuple[str, ...]] = ("<sent value>",) * start if n else None  # what falls into the next one
     for i, op in enumerate(ops):
         depth = before[i]
@@ -386,6 +413,12 @@ def name_slots(listing, before, after, jumps, handler, start) -> List[Optional[T
             if op.opname in _ONLY_POPS:
                 stacks[i] = prev = prev[:out_depth]
                 continue
+            fast = tuple_rules.get(op.opname)
+            if fast is not None and not ctx and depth >= 2:
+                out = fast(prev, op, depth - out_depth + 1)
+                if len(out) == out_depth:
+                    stacks[i] = prev = out
+                    continue
         if arriving is None:
             s = list(prev) if prev is not None else ["?"] * depth
         else:
