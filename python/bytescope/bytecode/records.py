@@ -58,6 +58,7 @@ class CodeInfo(NamedTuple):
 
 # (opname, arg if the explanation uses it, argrepr, jump label, keyword names) -> text: most instructions repeat
 _explanations: dict = {}
+_EXPLANATION_CACHE_SIZE = 300_000  # about the distinct instructions of the whole top-level stdlib; tens of MB at most
 _KW_NAMES = "KW_NAMES"
 
 
@@ -69,7 +70,7 @@ def _explain(op, target_label, kwnames) -> str:
         fields = {"opname": op.opname, "arg": op.arg, "argval": op.argval, "argrepr": op.argrepr,
                   "target": target_label, "kwnames": kwnames}
         text = info.explain(fields)
-    if len(_explanations) < 100_000:
+    if len(_explanations) < _EXPLANATION_CACHE_SIZE:
         _explanations[(op.opname, op.arg if USES_ARG[op.opname] else None, op.argrepr, target_label, kwnames)] = text
     return text
 

@@ -159,16 +159,17 @@ def simulate(listing: Listing, symbols: bool = True) -> StackResult:
     conflicts: List[int] = []
     start = start_depth(listing.code)
     max_depth = _propagate(ops, index_of, handler, [(0, start)] if n else [], before, after, jumps, conflicts, start)
-    # The compiler also counts handlers it keeps after their try body became empty (``try: pass``): seed such dead
-    # code from the exception entry covering it, separately, so reachable depths stay exact.
-    dead_before: List[Optional[int]] = list(before)
-    # Depths inferred back from where dead code rejoins live code are exact, so they go first; an exception
-    # entry covering dead code only bounds its depth from below.
-    seeds = [(i, handler[i][2].depth) for i in range(n) if before[i] is None and handler[i] is not None][::-1]
-    seeds += _rejoin_seeds(ops, index_of, dead_before)
-    dead_max = _propagate(ops, index_of, handler, seeds, dead_before, [None] * n, [None] * n, [], 0)
-    stacks = symbolic.name_slots(listing, before, after, jumps, handler, start) if symbols else [None] * n
-    if _COUNTS_REMOVED_RETURN and dead_max < 1:
-        dead_max = 1
-    has_dead = any(b is None for b in before) or (_COUNTS_REMOVED_RETURN and max_depth < 1)
+    # The compiler also counts dead code it kept (e.g. the handler of a ``try: pass``): estimate its depth
+    # separately, so reachable depths stay exact.  Depths inferred back from where dead code rejoins live code are
+    # exact, so they go first; an exception entry covering dead code only bounds its depth from below.
+    has_dead = None in before
+    dead_max = 0
+    if has_dead:
+        dead_before: List[Optional[int]] = list(before)
+        seeds = [(i, handler[i][2].depth) for i in range(n) if before[i] is None and handler[i] is not None][::-1]
+        seeds += _rejoin_seeds(ops, index_of, dead_before)
+        dead_max = _propagate(ops, index_of, handler, seeds, dead_before, [None] * n, [None] * n, [], 0)
+    if _COUNTS_REMOVED_RETURN and max_depth < 1:
+        has_dead, dead_max = True, max(dead_max, 1)
+    stacks = symbolic.name_slots(listing, index_of, before, after, jumps, handler, start) if symbols else [None] * n
     return StackResult(before, after, stacks, max_depth, start, conflicts, dead_max if has_dead else None)

@@ -386,10 +386,9 @@ def _jump_stack(op, stack_in: List[str], fallthrough: List[str], depth: int) -> 
     return tuple(_fit(list(stack_in), depth, f"<{op.opname}>"))
 
 
-def name_slots(listing, before, after, jumps, handler, start) -> List[Optional[Tuple[str, ...]]]:
+def name_slots(listing, index_of, before, after, jumps, handler, start) -> List[Optional[Tuple[str, ...]]]:
     ops = listing.ops
     n = len(ops)
-    index_of = {op.offset: i for i, op in enumerate(ops)}
     # Stacks arriving by jumps and exception edges, keyed by target; plain fall-through needs no bookkeeping.
     incoming: Dict[int, List[Tuple[str, ...]]] = {}
     stacks: List[Optional[Tuple[str, ...]]] = [None] * n

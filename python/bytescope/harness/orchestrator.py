@@ -14,6 +14,7 @@ import tempfile
 import time
 
 from .channel import ChannelReader
+from .results import unmeasured_entry
 from .stats import summarize
 from .streams import BoundedCapture
 
@@ -92,6 +93,7 @@ class EntryRun:
         target = self.entry.target
         return {
             "channel": channel_path,
+            "name": self.entry.name,
             "project_dir": self.settings.cwd,
             "target_parts": {"text": target.text, "module": target.module, "path": target.path, "attr": target.attr},
             "repeat": self.settings.repeat,
@@ -167,7 +169,7 @@ class EntryRun:
                 f"{self.harness_error['traceback']}"
             )
         if self.record is not None and not timed_out:
-            record = {"name": self.entry.name, "target": self.entry.target.text, **self.record}
+            record = {**self.record, "name": self.entry.name, "target": self.entry.target.text}
             if record["time"] is not None:
                 record["time"] = summarize(**record["time"])
             return record
@@ -218,18 +220,7 @@ def measure(settings, progress):
 
 def unmeasured(entry, status, error):
     """The record of an entry whose worker never reported: nothing measured, only what went wrong."""
-    return {
-        "name": entry.name,
-        "target": entry.target.text,
-        "status": status,
-        "error": error,
-        "import_ns": None,
-        "time": None,
-        "memory": None,
-        "instructions": None,
-        "profile": None,
-        "functions": [],
-    }
+    return unmeasured_entry(entry.name, entry.target.text, status, error)
 
 
 def _summary(record):

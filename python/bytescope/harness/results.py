@@ -71,15 +71,37 @@ def write(path, results):
             os.remove(temporary)
 
 
-def load(path):
-    """A results file's data; ``ValueError`` with a readable message when it is not one this version reads."""
+def read_json(path, label=None):
+    """A JSON file's data; ``ValueError`` with one readable line (naming ``label``, default the path) otherwise."""
+    label = label or path
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            return json.load(handle)
     except OSError as error:
-        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+        raise ValueError(f"cannot read {label}: {error.strerror or error}") from None
     except ValueError as error:
-        raise ValueError(f"{path} is not valid JSON: {error}") from None
+        raise ValueError(f"{label} is not valid JSON: {error}") from None
+
+
+def unmeasured_entry(name, target, status="ok", error=None):
+    """An entry record with nothing measured yet: the worker fills it in, or it records why nothing was."""
+    return {
+        "name": name,
+        "target": target,
+        "status": status,
+        "error": error,
+        "import_ns": None,
+        "time": None,
+        "memory": None,
+        "instructions": None,
+        "profile": None,
+        "functions": [],
+    }
+
+
+def load(path):
+    """A results file's data; ``ValueError`` with a readable message when it is not one this version reads."""
+    data = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ValueError(f"{path} is not a bytescope results file")
     if data.get("schema_version") != SCHEMA_VERSION:

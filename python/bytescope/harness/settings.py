@@ -4,11 +4,11 @@ The config file carries the same settings as the options (the action writes one)
 line win over the file, and ``--entry`` options replace the file's ``entries``.
 """
 
-import json
 import os
 from typing import List, NamedTuple, Optional
 
 from .instructions import available_methods
+from .results import read_json
 from .targets import Entry, TargetError, check_unique, parse_entry
 
 DEFAULTS = {"repeat": 20, "warmup": 3, "timeout": 300.0, "memory": True, "instructions": False, "cwd": "."}
@@ -103,12 +103,9 @@ def _config_entry(index, item):
 def read_config(path):
     """The settings in a config file, validated, as a dict of the keys it sets."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as error:
-        raise SettingsError(f"cannot read config {path}: {error.strerror or error}") from None
+        data = read_json(path, f"config {path}")
     except ValueError as error:
-        raise SettingsError(f"config {path} is not valid JSON: {error}") from None
+        raise SettingsError(str(error)) from None
     if not isinstance(data, dict):
         raise SettingsError(f"config {path} must hold a JSON object")
     known = set(DEFAULTS) | {"entries", "out"}

@@ -20,6 +20,7 @@ from . import capture, loader, profile_data
 from .channel import ChannelWriter
 from .instructions import InstructionCounter
 from .paths import PathNamer
+from .results import unmeasured_entry
 from .targets import Target
 
 TOP_SITES = 10
@@ -74,16 +75,7 @@ class Measurement:
         self.target = Target(**spec["target_parts"])
         self.invocation = None
         self.phase = None
-        self.record = {
-            "status": "ok",
-            "error": None,
-            "import_ns": None,
-            "time": None,
-            "memory": None,
-            "instructions": None,
-            "profile": None,
-            "functions": [],
-        }
+        self.record = unmeasured_entry(spec["name"], self.target.text)
         self._raw_locations = []  # (filename, lineno, qualname) of functions that ran, for the capture
 
     def _enter(self, phase, detail=""):
