@@ -10,6 +10,7 @@ import tempfile
 import unittest
 
 from bytescope.profiling import ProfileData, ProfileError, Profiler
+from tests.schema_check import Validator
 from tests.test_profiler import Shape, fib, fib_calls, is_even, mixed_workload, sort_key, with_generators
 
 SCHEMA = os.path.join(os.path.dirname(__file__), "..", "..", "schema", "results.schema.json")
@@ -73,69 +74,9 @@ SPEEDSCOPE_FILE = {
     },
 }
 
-_TYPES = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
-
-
-def schema_errors(value, schema, root=None, path="$"):
-    """Violations of a JSON schema (the draft-07 keywords the two schemas above use)."""
-    root = root if root is not None else schema
-    if "$ref" in schema:
-        target = root
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        return schema_errors(value, target, root, path)
-    errors = []
-    types = schema.get("type")
-    if types is not None:
-        types = [types] if isinstance(types, str) else types
-        if not any(_TYPES[name](value) for name in types):
-            return [f"{path}: {value!r:.60} is not {types}"]
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{path}: {value!r} not in {schema['enum']}")
-    if "const" in schema and value != schema["const"]:
-        errors.append(f"{path}: {value!r} != {schema['const']!r}")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            errors.append(f"{path}: {value} < {schema['minimum']}")
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            errors.append(f"{path}: {value} <= {schema['exclusiveMinimum']}")
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            errors.append(f"{path}: shorter than {schema['minLength']}")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            errors.append(f"{path}: does not match {schema['pattern']}")
-    if isinstance(value, dict):
-        for name in schema.get("required", []):
-            if name not in value:
-                errors.append(f"{path}: missing {name}")
-        properties = schema.get("properties", {})
-        for name, item in value.items():
-            if name in properties:
-                errors += schema_errors(item, properties[name], root, f"{path}.{name}")
-            elif schema.get("additionalProperties") is False:
-                errors.append(f"{path}: unexpected {name}")
-            elif isinstance(schema.get("additionalProperties"), dict):
-                errors += schema_errors(item, schema["additionalProperties"], root, f"{path}.{name}")
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            errors.append(f"{path}: fewer than {schema['minItems']} items")
-        if "items" in schema:
-            for index, item in enumerate(value):
-                errors += schema_errors(item, schema["items"], root, f"{path}[{index}]")
-    for keyword, needed in (("oneOf", 1), ("anyOf", None)):
-        if keyword in schema:
-            passing = sum(not schema_errors(value, option, root, path) for option in schema[keyword])
-            if (needed is None and passing == 0) or (needed is not None and passing != needed):
-                errors.append(f"{path}: {passing} of the {keyword} alternatives match")
-    return errors
+def schema_errors(value, schema, root=None):
+    """Violations of ``schema`` (resolving ``$ref`` against ``root``, default the schema itself)."""
+    return Validator(root if root is not None else schema).errors_at(schema, value, "")
 
 
 def results_schema():
