@@ -69,8 +69,6 @@ export async function findInterpreter(config: Pick<Config, 'python' | 'workingDi
 export interface HarnessRun {
   results: Results
   resultsPath: string
-  /** Entries that errored or timed out (the harness exits 1 but still writes every entry). */
-  failedEntries: number
 }
 
 /** Measures every entry; throws HarnessError when the harness itself fails or writes no valid results. */
@@ -127,7 +125,7 @@ export async function runHarness(
     throw new HarnessError(`the harness exited ${run.code} but wrote no results file at ${resultsPath}`)
   }
   const results = parseResults(text, resultsPath)
-  return { results, resultsPath, failedEntries: results.entries.filter((e) => e.status !== 'ok').length }
+  return { results, resultsPath }
 }
 
 /** `python -m bytescope diff BASE HEAD --json`: the bytecode diff the report shows; null when it could not be made. */

@@ -200,12 +200,11 @@ export async function workflowRunSource(
   config: Pick<Config, 'githubToken' | 'commentKey'>,
   context: GitHubContext | null,
   outputDir: string,
-): Promise<(PullRequestRunSource & { resultsPath: string; failedEntries: number }) | null> {
+): Promise<(PullRequestRunSource & { resultsPath: string }) | null> {
   if (context?.eventName !== 'workflow_run') return null
   const octokit = createOctokit(config.githubToken, context.apiUrl)
   const source = await pullRequestRunResults({ octokit, context, commentKey: config.commentKey })
   const resultsPath = path.join(outputDir, 'results.json')
   writeFileSync(resultsPath, JSON.stringify(source.results))
-  const failedEntries = source.results.entries.filter((e) => e.status !== 'ok').length
-  return { ...source, resultsPath, failedEntries }
+  return { ...source, resultsPath }
 }
