@@ -299,9 +299,12 @@ class TreeAndTimes(unittest.TestCase):
             bytearray(b"x").append(1)
             dict.fromkeys("ab")
             time.perf_counter()
+            # Bound to nothing and sharing a name: two functions, not one.
+            str.maketrans("a", "b")
+            bytes.maketrans(b"a", b"b")
         names = {row.qualname: row for row in profiler.functions() if row.filename == "~"}
         for name in ("builtins.sorted", "list.append", "dict.get", "bytearray.append", "dict.fromkeys",
-                     "time.perf_counter"):
+                     "time.perf_counter", "str.maketrans", "bytes.maketrans"):
             self.assertIn(name, names)
             self.assertEqual(names[name].lineno, 0)
             self.assertEqual(names[name].calls, 1)

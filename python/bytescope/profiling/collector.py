@@ -9,6 +9,7 @@ a move to the child node or back to the parent. Names, merging, own times and ev
 import dis
 import sys
 import threading
+import types
 
 # A raw node is a list, because the hot path indexes it (attributes are slower):
 # [total, calls, children, generators, key, resumes, parent, methods].
@@ -167,6 +168,7 @@ class ThreadCollector:
         current = self.root
         type_ = type
         ident = id
+        module_type, none_type = types.ModuleType, type(None)
         # The event objects compared by identity, as closure variables (faster than globals). Without builtins,
         # c_call matches nothing, so C calls and their returns fall through untouched.
         events = _PASSED_EVENTS or {name: sys.intern(name) for name in ("call", "c_call", "return")}
@@ -194,20 +196,28 @@ class ThreadCollector:
             node[TOTAL] -= clock()  # read last: the slow path's cost is the profiler's, not this function's
             current = node
 
-        def enter_c(function, name=None):
-            """Slow path of a 'c_call' event: a C function's first call under the current node: a module-level
-            ``function``, or the method ``name`` of the type ``function``."""
+        def enter_c(owner, function):
+            """Slow path of a 'c_call' event: a C function's first call under the current node. ``owner`` is the
+            type the hot path filed ``function`` under: ModuleType for a module-level function, else the type of
+            the object a method is bound to."""
             nonlocal current
             if self.detached:
                 sys.setprofile(None)
                 return
-            if name is None:
+            if owner is module_type or owner is none_type:
+                # Keyed by the function itself: bound to its module, or to nothing (``str.maketrans``), so it is safe
+                # to keep. Self-less functions of different types can share a name, so they get no METHODS entry
+                # and always take this slow path; they are rare.
                 siblings, key = current[CHILDREN], function
+                raw_key = function
             else:
-                siblings, key = current[METHODS].setdefault(function, {}), name
+                if owner is type_:  # a class method of a built-in type: filed under the type itself
+                    owner = function.__self__
+                siblings, key = current[METHODS].setdefault(owner, {}), function.__name__
+                raw_key = (owner, key)
             node = siblings.get(key)
             if node is None:
-                node = siblings[key] = new_raw_node(function if name is None else (function, name), current)
+                node = siblings[key] = new_raw_node(raw_key, current)
             node[CALLS] += 1.0
             node[TOTAL] -= clock()
             current = node
@@ -225,21 +235,19 @@ class ThreadCollector:
                 node[1] += 1.0
                 current = node
             elif event is c_call:
-                if arg.__module__ is None:  # a method: by type, then name
-                    owner = type_(arg.__self__)  # type(), not __class__, which objects can fake
-                    if owner is type_:  # a class method of a built-in type: the type itself
-                        owner = arg.__self__
-                    try:
-                        node = current[7][owner][arg.__name__]
-                    except KeyError:
-                        enter_c(owner, arg.__name__)
-                        return
-                else:  # a module-level function: bound to its module, safe to keep as a key
-                    try:
+                # One attribute read tells a module-level function from a method; type(), not __class__, which
+                # objects can fake.
+                owner = type_(arg.__self__)
+                try:
+                    if owner is module_type:
                         node = current[2][arg]
-                    except KeyError:
-                        enter_c(arg)
-                        return
+                    else:  # a method: by type, then name, never by the bound method (it would keep __self__ alive)
+                        if owner is type_:  # a class method of a built-in type: the type itself
+                            owner = arg.__self__
+                        node = current[7][owner][arg.__name__]
+                except KeyError:
+                    enter_c(type_(arg.__self__), arg)
+                    return
                 node[0] -= now
                 node[1] += 1.0
                 current = node

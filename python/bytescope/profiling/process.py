@@ -21,7 +21,8 @@ def c_function(key):
     """Name a C function from what its node stands for - a module-level function (``builtins.sorted``) or the
     (type, name) of a method (``list.append``)."""
     if not isinstance(key, tuple):
-        return Function(f"{key.__module__}.{key.__name__}", BUILTIN_FILENAME, 0)
+        module = key.__module__  # None for a function bound to nothing, such as str.maketrans
+        return Function(f"{module}.{key.__name__}" if module else key.__qualname__, BUILTIN_FILENAME, 0)
     owner, name = key
     module = owner.__module__
     prefix = owner.__qualname__ if module in ("builtins", None) else f"{module}.{owner.__qualname__}"
