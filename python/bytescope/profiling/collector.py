@@ -19,8 +19,8 @@ import types
 # reading of even 10**6 s (11 days' uptime) to 0.1 ns.
 # ``children`` are keyed by id(code) (hashing a code object rehashes its constants on every call; the node keeps the
 # code alive, so its id stays its own) and by the function for module-level C functions, which are bound to their
-# module and safe to keep (they hash and compare by identity). C methods are in ``methods``, {type: {name: node}},
-# never keyed by the bound method, which would keep its ``__self__`` alive.
+# module (or, like ``str.maketrans``, to nothing) and safe to keep (they hash and compare by identity). C methods
+# are in ``methods``, {type: {name: node}}, never keyed by the bound method, which would keep its ``__self__`` alive.
 # Generator and coroutine children live in ``generators``, which the hot path never looks in: the slow path tells a
 # start (a call) from a resume (not a call).
 # ``key`` is what the node stands for: the code object, the C function, or the (type, name) of a C method.
