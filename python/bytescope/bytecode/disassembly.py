@@ -7,8 +7,9 @@ everything above it sees one shape.
 
 import dis
 import functools
+from itertools import compress, count
 from types import CodeType
-from typing import Any, List, NamedTuple, Optional, Sequence
+from typing import Any, Iterator, List, NamedTuple, Optional, Sequence
 
 from .registry import Memo
 
@@ -38,7 +39,7 @@ FALLS_THROUGH = Memo(falls_through)  # opname -> falls_through(opname), for hot 
 
 
 class Op(NamedTuple):
-    """One instruction as read: base opname, stable argrepr, its source line and its jump target and label."""
+    """One instruction as read, row-wise: base opname, stable argrepr, its source line, jump target and label."""
 
     offset: int
     opname: str  # base (deoptimised) opname
@@ -64,13 +65,35 @@ class ExceptionEntry(NamedTuple):
 
 
 class Listing(NamedTuple):
+    """One code object's instructions as read, column-wise: item ``k`` of every column is about instruction ``k``.
+
+    Columns, not one record per instruction: everything built on a listing runs over every instruction the tool
+    ever shows, so its records are assembled from the columns by zip/map in C and its hot loops index them.
+    """
+
     code: CodeType
-    ops: List[Op]
+    offsets: Sequence[int]
+    opnames: Sequence[str]  # base (deoptimised) opnames
+    shown_opnames: Sequence[str]  # as dis.get_instructions reported them
+    opcodes: Sequence[int]
+    args: Sequence[Optional[int]]
+    argvals: Sequence[Any]
+    argreprs: Sequence[str]  # stable: jump targets as labels, no memory addresses
+    lines: Sequence[Optional[int]]
+    targets: Sequence[Optional[int]]  # jump-target offsets
+    own_labels: Sequence[Optional[str]]  # each instruction's own label, when something jumps (or unwinds) to it
     labels: dict  # offset -> "L1", "L2", ... in offset order
     exception_entries: List[ExceptionEntry]
 
+    def op(self, k: int) -> Op:
+        """Instruction ``k`` as one record, for code that needs all of one instruction rather than a column."""
+        return _make_op((
+            self.offsets[k], self.opnames[k], self.shown_opnames[k], self.opcodes[k], self.args[k], self.argvals[k],
+            self.argreprs[k], self.lines[k], self.targets[k], self.own_labels[k],
+        ))
 
-_UNSTABLE_REPR = (CodeType, tuple, frozenset)
+
+_UNSTABLE_REPR = frozenset({CodeType, tuple, frozenset})  # types whose plain repr is not stable_repr
 
 
 def stable_repr(value) -> str:
@@ -94,19 +117,20 @@ def exception_entries(code: CodeType) -> List[ExceptionEntry]:
     return [ExceptionEntry(e.start, e.end, e.target, e.depth, bool(e.lasti)) for e in entries]
 
 
-def _lines(raw, columns) -> Sequence[Optional[int]]:
+def _lines(columns) -> Sequence[Optional[int]]:
     """The source line of every instruction, whichever way this version's dis reports it."""
     if _HAS_LINE_NUMBER:
         return columns[_FIELD["line_number"]]
     if _HAS_POSITIONS:
         return [p.lineno for p in columns[_FIELD["positions"]]]
-    # 3.10: only the first instruction of a line has starts_line; carry it forward, one slice per line.
-    starts = columns[_FIELD["starts_line"]]
-    firsts = [k for k, start in enumerate(starts) if start is not None]
-    lines: List[Optional[int]] = [None] * (firsts[0] if firsts else len(starts))
-    for k, end in zip(firsts, firsts[1:] + [len(starts)]):
-        lines += [starts[k]] * (end - k)
-    return lines
+    # 3.10: only the first instruction of a line has starts_line; carry it forward.
+    line = None
+    return [line := (line if start is None else start) for start in columns[_FIELD["starts_line"]]]
+
+
+def _indices(predicate, values) -> Iterator[int]:
+    """The indices of the values that satisfy ``predicate``, found by compress/map in C."""
+    return compress(count(), map(predicate, values))
 
 
 def read(code: CodeType) -> Listing:
@@ -114,34 +138,37 @@ def read(code: CodeType) -> Listing:
     # zip/map in C wherever it can be, and only jumps and constants get a Python-level touch-up.
     raw = list(dis.get_instructions(code))
     entries = exception_entries(code)
-    if not raw:
-        return Listing(code, [], {}, entries)
-    columns = list(zip(*raw))
+    columns = list(zip(*raw)) or [()] * len(_FIELD)
     shown, offsets, args = columns[_FIELD["opname"]], columns[_FIELD["offset"]], columns[_FIELD["arg"]]
-    opcodes = list(columns[_FIELD["opcode"]])
+    opcodes = columns[_FIELD["opcode"]]
     argvals = list(columns[_FIELD["argval"]])
     argreprs = list(columns[_FIELD["argrepr"]])
     opnames = list(map(_DEOPT.get, shown, shown)) if _DEOPT else shown
-    jumps = [k for k, opcode in enumerate(opcodes) if opcode in JUMP_OPCODES]
-    jump_targets = {argvals[k] for k in jumps}
-    jump_targets.update(e.target for e in entries)
-    labels = {offset: f"L{n}" for n, offset in enumerate(sorted(jump_targets), 1)}
+    jumps = list(_indices(JUMP_OPCODES.__contains__, opcodes))
+    jump_targets = set(map(argvals.__getitem__, jumps))
+    if entries:
+        jump_targets.update(e.target for e in entries)
+    labels = dict(zip(sorted(jump_targets), map("L{}".format, count(1))))
     targets: List[Optional[int]] = [None] * len(raw)
     for k in jumps:
         targets[k] = argvals[k]
         argreprs[k] = f"to {labels[argvals[k]]}"
-    for k in [k for k, opcode in enumerate(opcodes) if opcode == _KW_NAMES and args[k] is not None]:
-        # 3.11's dis does not resolve KW_NAMES' constant; without it keyword renames would be invisible.
-        argvals[k] = code.co_consts[args[k]]
-        argreprs[k] = stable_repr(argvals[k])
-    for k in [k for k, value in enumerate(argvals) if type(value) in _UNSTABLE_REPR]:
-        if opcodes[k] in CONST_OPCODES:
+    if _KW_NAMES is not None:
+        for k in _indices(_KW_NAMES.__eq__, opcodes):
+            # 3.11's dis does not resolve KW_NAMES' constant; without it keyword renames would be invisible.
+            if args[k] is not None:
+                argvals[k] = code.co_consts[args[k]]
+                argreprs[k] = stable_repr(argvals[k])
+    for k in _indices(CONST_OPCODES.__contains__, opcodes):
+        if type(argvals[k]) in _UNSTABLE_REPR:
             argreprs[k] = stable_repr(argvals[k])
     if opnames is not shown:
         opcodes = [dis.opmap.get(name, opcode) for name, opcode in zip(opnames, opcodes)]
-    own_labels = map(labels.get, offsets)
-    rows = zip(offsets, opnames, shown, opcodes, args, argvals, argreprs, _lines(raw, columns), targets, own_labels)
-    return Listing(code, list(map(_make_op, rows)), labels, entries)
+    own_labels = list(map(labels.get, offsets))
+    return Listing(
+        code, offsets, opnames, shown, opcodes, args, argvals, argreprs, _lines(columns), targets, own_labels, labels,
+        entries,
+    )
 
 
 def walk_code(code: CodeType):

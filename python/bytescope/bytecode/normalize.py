@@ -22,17 +22,17 @@ _EXTENDED_ARG = "EXTENDED_ARG"
 def normalize_listing(listing: disassembly.Listing) -> List[dict]:
     out = []
     carried_label = None  # a label on an EXTENDED_ARG prefix belongs to the instruction it extends
-    for op in listing.ops:
-        if op.opname == _EXTENDED_ARG:
-            carried_label = carried_label or op.label
+    for opname, argrepr, label, line in zip(listing.opnames, listing.argreprs, listing.own_labels, listing.lines):
+        if opname == _EXTENDED_ARG:
+            carried_label = carried_label or label
             continue
         out.append(
             {
-                "opname": op.opname,
-                "argrepr": op.argrepr,
-                "category": CATEGORY_OF[op.opname],
-                "label": op.label or carried_label,
-                "line": op.line,
+                "opname": opname,
+                "argrepr": argrepr,
+                "category": CATEGORY_OF[opname],
+                "label": label or carried_label,
+                "line": line,
             }
         )
         carried_label = None

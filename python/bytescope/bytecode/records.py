@@ -62,49 +62,48 @@ _EXPLANATION_CACHE_SIZE = 300_000  # about the distinct instructions of the whol
 _KW_NAMES = "KW_NAMES"
 
 
-def _explain(op, target_label, kwnames) -> str:
-    info = lookup(op.opname)
+def _explain(opname, arg, argval, argrepr, target_label, kwnames) -> str:
+    info = lookup(opname)
     if isinstance(info.explain, str):
-        text = info.explain.format(argrepr=op.argrepr, arg=op.arg, argval=op.argval, target=target_label)
+        text = info.explain.format(argrepr=argrepr, arg=arg, argval=argval, target=target_label)
     else:
-        fields = {"opname": op.opname, "arg": op.arg, "argval": op.argval, "argrepr": op.argrepr,
-                  "target": target_label, "kwnames": kwnames}
+        fields = {"opname": opname, "arg": arg, "argval": argval, "argrepr": argrepr, "target": target_label,
+                  "kwnames": kwnames}
         text = info.explain(fields)
     if len(_explanations) < _EXPLANATION_CACHE_SIZE:
-        _explanations[(op.opname, op.arg if USES_ARG[op.opname] else None, op.argrepr, target_label, kwnames)] = text
+        _explanations[(opname, arg if USES_ARG[opname] else None, argrepr, target_label, kwnames)] = text
     return text
 
 
-def _keyword_names(ops) -> List[Tuple[str, ...]]:
+def _keyword_names(opnames, argvals) -> List[Tuple[str, ...]]:
     """3.11-3.12 name a call's keyword arguments in a KW_NAMES just before the call."""
-    kwnames: List[Tuple[str, ...]] = [()] * len(ops)
-    for k, op in enumerate(ops[:-1]):
-        if op.opname == _KW_NAMES and isinstance(op.argval, tuple):
-            kwnames[k + 1] = op.argval
+    kwnames: List[Tuple[str, ...]] = [()] * len(opnames)
+    for k in range(len(opnames) - 1):
+        if opnames[k] == _KW_NAMES and isinstance(argvals[k], tuple):
+            kwnames[k + 1] = argvals[k]
     return kwnames
 
 
 def build_code_info(qualname: str, code: CodeType) -> CodeInfo:
     listing = disassembly.read(code)
     sim = stack.simulate(listing)
-    ops, labels = listing.ops, listing.labels
-    n = len(ops)
     # Column-wise, like disassembly.read: the records are assembled by zip/map in C.
-    offsets, opnames, shown, _, args, argvals, argreprs, lines, targets, own_labels = (
-        zip(*ops) if ops else ((),) * len(disassembly.Op._fields)
+    opnames, args, argvals, argreprs, labels = (
+        listing.opnames, listing.args, listing.argvals, listing.argreprs, listing.labels
     )
-    target_labels = list(map(labels.get, targets))
-    kwnames = _keyword_names(ops) if _KW_NAMES in dis.opmap else [()] * n
+    n = len(opnames)
+    target_labels = list(map(labels.get, listing.targets))
+    kwnames = _keyword_names(opnames, argvals) if _KW_NAMES in dis.opmap else [()] * n
     arg_keys = [a if USES_ARG[o] else None for o, a in zip(opnames, args)]
     explanations = list(map(_explanations.get, zip(opnames, arg_keys, argreprs, target_labels, kwnames)))
     if None in explanations:
         for k, text in enumerate(explanations):
             if text is None:
-                explanations[k] = _explain(ops[k], target_labels[k], kwnames[k])
+                explanations[k] = _explain(opnames[k], args[k], argvals[k], argreprs[k], target_labels[k], kwnames[k])
     rows = zip(
-        repeat(qualname, n), repeat(code, n), offsets, shown, opnames, args, argvals, argreprs, lines, targets,
-        target_labels, own_labels, map(CATEGORY_OF.__getitem__, opnames), explanations, sim.before, sim.after,
-        sim.stacks,
+        repeat(qualname, n), repeat(code, n), listing.offsets, listing.shown_opnames, opnames, args, argvals,
+        argreprs, listing.lines, listing.targets, target_labels, listing.own_labels,
+        map(CATEGORY_OF.__getitem__, opnames), explanations, sim.before, sim.after, sim.stacks,
     )
     return CodeInfo(
         qualname, code, code.co_firstlineno, code.co_stacksize, sim.max_depth, sim.start_depth, sim.dead_max_depth,

@@ -8,6 +8,7 @@ of slots and push ``<OPNAME>``.
 """
 
 import ast
+import re
 from typing import Callable, Dict, List, Optional, Tuple
 
 from .disassembly import FALLS_THROUGH
@@ -16,6 +17,9 @@ NULL = "<NULL>"
 SELF_OR_NULL = "<self or NULL>"
 _NULLS = (NULL, SELF_OR_NULL)
 _MAX_LEN = 60
+# The repr of a tuple of identifier-like strings, and one of its strings: exactly what literal_eval would read.
+_NAMES_TUPLE = re.compile(r"\('\w+',\)|\('\w+'(?:, '\w+')+\)")
+_QUOTED_NAME = re.compile(r"'(\w+)'")
 # 3.10's SETUP_* handlers start with the previous and the new exception triples above the saved stack.
 _EXC_TRIPLES = ("<prev traceback>", "<prev exception>", "<prev exc type>", "<traceback>", "<exception>", "<exc type>")
 _SETUP = ("SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH", "SETUP_CLEANUP")
@@ -47,34 +51,40 @@ def _call(s, op, k, ctx):
     if ctx.pop("precalled", False):  # 3.11: PRECALL already rendered the call
         s.append(popped[-1] if popped else "?")
         return
-    s.append(_render_call(popped, op, ctx))
+    s.append(_render_call(popped, op.opname, ctx))
 
 
 def _precall(s, op, k, ctx):
     """3.11 splits a call in two: PRECALL pops the arguments, CALL the callable; render it here."""
-    rendered = _render_call(_pop(s, (op.arg or 0) + 2), op, ctx)
+    rendered = _render_call(_pop(s, (op.arg or 0) + 2), op.opname, ctx)
     s.extend((NULL, rendered))
     ctx["precalled"] = True
 
 
-def _render_call(popped, op, ctx) -> str:
+def _render_call(popped, opname, ctx) -> str:
     kwnames: Tuple[str, ...] = ()
-    if op.opname in ("CALL_KW", "CALL_FUNCTION_KW") and popped:
+    if opname in ("CALL_KW", "CALL_FUNCTION_KW") and popped:
         kwnames = _literal_names(popped.pop())
     elif ctx.get("kwnames"):
         kwnames = ctx.pop("kwnames")
-    at = next((n for n, v in enumerate(popped) if v not in _NULLS), 0)
-    func = popped[at] if popped else "<callable>"
-    args = [v for v in popped[at + 1:] if v not in _NULLS]
-    if op.opname == "CALL_FUNCTION_EX":
-        rendered = [f"*{args[0]}"] + [f"**{a}" for a in args[1:2]] if args else []
+    values = [v for v in popped if v not in _NULLS]  # the callable, then its arguments
+    if values:
+        func, args = values[0], values[1:]
     else:
+        func, args = popped[0] if popped else "<callable>", []
+    if opname == "CALL_FUNCTION_EX":
+        rendered = [f"*{args[0]}"] + [f"**{a}" for a in args[1:2]] if args else []
+    elif kwnames:
         positional = args[: len(args) - len(kwnames)]
         rendered = positional + [f"{n}={v}" for n, v in zip(kwnames, args[len(positional):])]
+    else:
+        rendered = args
     return _short(f"{func}({', '.join(rendered)})")
 
 
 def _literal_names(text: str) -> Tuple[str, ...]:
+    if _NAMES_TUPLE.fullmatch(text):  # the usual keyword names: read them without the cost of parsing
+        return tuple(_QUOTED_NAME.findall(text))
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -120,20 +130,20 @@ def _reduce(render: Callable[[List[str], object], str]):
 
 
 def _load_global(s, op, k, ctx):
-    s.extend(_global_slots(op))
+    s.extend(_global_slots(op.argval, op.argrepr))
 
 
-def _attr_slots(obj: str, op) -> Tuple[str, ...]:
-    text = _short(f"{_operand(obj)}.{op.argval}")
-    return (text, SELF_OR_NULL) if "NULL|self" in op.argrepr or op.opname == "LOAD_METHOD" else (text,)
+def _attr_slots(obj: str, opname: str, argval, argrepr: str) -> Tuple[str, ...]:
+    text = _short(f"{_operand(obj)}.{argval}")
+    return (text, SELF_OR_NULL) if "NULL|self" in argrepr or opname == "LOAD_METHOD" else (text,)
 
 
 def _load_attr(s, op, k, ctx):
-    s.extend(_attr_slots(s.pop() if s else "?", op))
+    s.extend(_attr_slots(s.pop() if s else "?", op.opname, op.argval, op.argrepr))
 
 
-def _global_slots(op) -> Tuple[str, ...]:
-    name, r = str(op.argval), op.argrepr
+def _global_slots(argval, argrepr: str) -> Tuple[str, ...]:
+    name, r = str(argval), argrepr
     return (NULL, name) if r.startswith("NULL + ") else (name, NULL) if r.endswith(" + NULL") else (name,)
 
 
@@ -326,69 +336,59 @@ _RULES: Dict[str, Callable] = {
 }
 
 
-_PUSHES_ARGREPR = frozenset(name for name, rule in _RULES.items() if rule is _push_argrepr)
-# Instructions that always fall through and whose only effect on the stack is to consume slots.
-_ONLY_POPS = frozenset(
-    {"STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF", "STORE_ATTR", "STORE_SUBSCR", "POP_TOP",
-     "DELETE_SUBSCR", "DELETE_ATTR", "LIST_APPEND", "SET_ADD", "MAP_ADD", "LIST_EXTEND", "SET_UPDATE",
-     "DICT_UPDATE", "DICT_MERGE", "NOP", "RESUME", "EXTENDED_ARG", "DELETE_FAST", "DELETE_NAME",
-     "DELETE_GLOBAL", "DELETE_DEREF", "IMPORT_STAR", "SETUP_ANNOTATIONS", "POP_EXCEPT",
-     "STORE_SLICE", "PRINT_EXPR", "MAKE_CELL", "COPY_FREE_VARS", "POP_BLOCK", "END_FOR"}
-) - frozenset(_RULES)
-
-
-# The same rules on tuples, for the common straight-line case: (stack before, op, k) -> stack after.
-_TUPLE_RULES: Dict[str, Callable] = {
-    "LOAD_GLOBAL": lambda t, op, k: t + _global_slots(op),
-    "LOAD_ATTR": lambda t, op, k: t[:-1] + _attr_slots(t[-1], op),
-    "LOAD_METHOD": lambda t, op, k: t[:-1] + _attr_slots(t[-1], op),
-    "BINARY_OP": lambda t, op, k: t[:-2] + (_binary_text(t[-2], t[-1], op.argrepr),),
-    "COMPARE_OP": lambda t, op, k: t[:-2] + (_binary_text(t[-2], t[-1], op.argrepr),),
-    "GET_ITER": lambda t, op, k: t[:-1] + (_short(f"<iterator of {t[-1]}>"),),
-    "BINARY_SUBSCR": lambda t, op, k: t[:-2] + (_short(f"{_operand(t[-2])}[{t[-1]}]"),),
+# The same rules on tuples, for the common straight-line case: opname -> (slots the rule reads, rule), where
+# rule(stack before, opname, argval, argrepr, k) -> stack after.  They take the instruction's fields rather than an
+# Op so that the fast path never builds one.
+_TUPLE_RULES: Dict[str, Tuple[int, Callable]] = {
+    "LOAD_GLOBAL": (0, lambda t, opname, argval, argrepr, k: t + _global_slots(argval, argrepr)),
+    "LOAD_ATTR": (1, lambda t, opname, argval, argrepr, k: t[:-1] + _attr_slots(t[-1], opname, argval, argrepr)),
+    "LOAD_METHOD": (1, lambda t, opname, argval, argrepr, k: t[:-1] + _attr_slots(t[-1], opname, argval, argrepr)),
+    "BINARY_OP": (2, lambda t, opname, argval, argrepr, k: t[:-2] + (_binary_text(t[-2], t[-1], argrepr),)),
+    "COMPARE_OP": (2, lambda t, opname, argval, argrepr, k: t[:-2] + (_binary_text(t[-2], t[-1], argrepr),)),
+    "GET_ITER": (1, lambda t, opname, argval, argrepr, k: t[:-1] + (_short(f"<iterator of {t[-1]}>"),)),
+    "BINARY_SUBSCR": (2, lambda t, opname, argval, argrepr, k: t[:-2] + (_short(f"{_operand(t[-2])}[{t[-1]}]"),)),
     **{
-        name: (lambda t, op, k: t[:-k] + (_render_call(list(t[-k:]), op, {}),))
-        for name in ("CALL", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW", "CALL_KW")
+        call: (1, lambda t, opname, argval, argrepr, k: t[:-k] + (_render_call(list(t[-k:]), opname, {}),))
+        for call in ("CALL", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW", "CALL_KW")
     },
     **{
-        f"{kind}_{name}": (lambda t, op, k, sym=sym: t[:-2] + (_binary_text(t[-2], t[-1], sym),))
+        f"{kind}_{name}": (2, lambda t, opname, argval, argrepr, k, s=sym: t[:-2] + (_binary_text(t[-2], t[-1], s),))
         for kind in ("BINARY", "INPLACE")
         for name, sym in _BINARY.items()
     },
 }
 
 
-def _fit(stack: List[str], depth: int, filler: str) -> List[str]:
+def _fit(stack: Tuple[str, ...], depth: int, filler: str) -> Tuple[str, ...]:
+    """``stack`` cut, or padded with ``filler``, to ``depth`` slots."""
     if len(stack) > depth:
         return stack[:depth]
     if len(stack) < depth:
-        return stack + [filler] * (depth - len(stack))
+        return stack + (filler,) * (depth - len(stack))
     return stack
 
 
-def _join(incoming: List[Tuple[str, ...]]) -> List[str]:
+def _join(incoming: List[Tuple[str, ...]]) -> Tuple[str, ...]:
+    """The stack where control flows meet: slots on which the arriving stacks disagree list the alternatives."""
     first = incoming[0]
-    if all(s == first for s in incoming[1:]):
-        return list(first)
-    slots = []
-    for values in zip(*incoming):
-        unique = list(dict.fromkeys(values))
-        slots.append(_short(" | ".join(unique)))
-    return slots
+    if incoming.count(first) == len(incoming):
+        return first
+    return tuple(_short(" | ".join(dict.fromkeys(values))) for values in zip(*incoming))
 
 
-def _jump_stack(op, stack_in: List[str], fallthrough: List[str], depth: int) -> Tuple[str, ...]:
+def _jump_stack(opname, stack_in: Tuple[str, ...], fallthrough: Tuple[str, ...], depth: int) -> Tuple[str, ...]:
     """The stack along a jump edge: the input or fall-through stack fitted to the jump depth."""
-    if op.opname in _SETUP and depth >= len(_EXC_TRIPLES):
-        return tuple(_fit(list(stack_in), depth - len(_EXC_TRIPLES), "?") + list(_EXC_TRIPLES))
+    if opname in _SETUP and depth >= len(_EXC_TRIPLES):
+        return _fit(stack_in, depth - len(_EXC_TRIPLES), "?") + _EXC_TRIPLES
     if len(fallthrough) == depth:
-        return tuple(fallthrough)
-    return tuple(_fit(list(stack_in), depth, f"<{op.opname}>"))
+        return fallthrough
+    return _fit(stack_in, depth, f"<{opname}>")
 
 
-def name_slots(listing, index_of, before, after, jumps, handler, start) -> List[Optional[Tuple[str, ...]]]:
-    ops = listing.ops
-    n = len(ops)
+def name_slots(listing, jump_to, before, after, jumps, handler, start) -> List[Optional[Tuple[str, ...]]]:
+    opnames, argvals, argreprs, targets = listing.opnames, listing.argvals, listing.argreprs, listing.targets
+    labelled = listing.own_labels  # only jump and handler targets have labels, so only they can have arrivals
+    n = len(opnames)
     # Stacks arriving by jumps and exception edges, keyed by target; plain fall-through needs no bookkeeping.
     incoming: Dict[int, List[Tuple[str, ...]]] = {}
     stacks: List[Optional[Tuple[str, ...]]] = [None] * n
@@ -396,55 +396,65 @@ def name_slots(listing, index_of, before, after, jumps, handler, start) -> List[
     ctx: dict = {}
     rules, tuple_rules = _RULES, _TUPLE_RULES
     prev: Optional[Tuple[str, ...]] = ("<sent value>",) * start if n else None  # what falls into the next one
-    for i, op in enumerate(ops):
+    for i in range(n):
         depth = before[i]
         if depth is None:
             prev = None
             continue
-        arriving = incoming.pop(i, None) if incoming else None
-        out_depth = after[i]
-        h = handler[i]
-        if arriving is None and prev is not None and op.target is None and (h is None or h[2] in handled):
-            # Fast paths for the bulk of instructions: plain loads push their argument, plain stores and pops drop.
-            if op.opname in _PUSHES_ARGREPR:
-                stacks[i] = prev = prev + (op.argrepr if len(op.argrepr) <= _MAX_LEN else _short(op.argrepr),)
-                continue
-            if op.opname in _ONLY_POPS:
-                stacks[i] = prev = prev[:out_depth]
-                continue
-            fast = tuple_rules.get(op.opname)
-            if fast is not None and not ctx and depth >= 2:
-                out = fast(prev, op, depth - out_depth + 1)
-                if len(out) == out_depth:
-                    stacks[i] = prev = out
-                    continue
-        if arriving is None:
-            s = list(prev) if prev is not None else ["?"] * depth
-        else:
+        # The input stack, as a tuple: what fell through, joined with what arrived by jumps and exceptions.
+        arriving = incoming.pop(i, None) if labelled[i] is not None else None
+        if arriving is not None:
             if prev is not None:
                 arriving.append(prev)
-            s = _join(arriving)
-        if len(s) != depth:
-            s = _fit(s, depth, "?")
-        if h is not None and h[2] not in handled and h[0] > i:
-            handled.add(h[2])
-            entry = h[2]
-            exc = tuple(s[: entry.depth]) + (("<lasti>",) if entry.lasti else ()) + ("<exception>",)
-            incoming.setdefault(h[0], []).append(exc)
-        stack_in = s[:] if op.target is not None else None
-        rule = rules.get(op.opname)
-        if rule is not None:
-            rule(s, op, depth - out_depth + 1, ctx)  # the third argument: slots consumed if one result is pushed
-        elif out_depth < depth:
-            del s[out_depth:]
-        else:
-            s.extend([f"<{op.opname}>"] * (out_depth - depth))
-        if len(s) != out_depth:
-            s = _fit(s, out_depth, f"<{op.opname}>")
-        stacks[i] = out = tuple(s)
-        if stack_in is not None:
-            t = index_of[op.target]
+            prev = _join(arriving)
+            if len(prev) != depth:
+                prev = _fit(prev, depth, "?")
+        elif prev is None:
+            prev = ("?",) * depth
+        out_depth = after[i]
+        h = handler[i]
+        opname = opnames[i]
+        rule = rules.get(opname)
+        out = None
+        if h is None or h[2] in handled:
+            # Fast paths, on tuples, for the bulk of instructions: plain loads push their argument, instructions
+            # without a rule (stores, pops, most jumps and exits) only drop slots, common expressions have a tuple
+            # rule.
+            if rule is _push_argrepr:
+                argrepr = argreprs[i]
+                stacks[i] = prev = prev + (argrepr if len(argrepr) <= _MAX_LEN else _short(argrepr),)
+                continue
+            if rule is None:
+                if out_depth <= depth:
+                    stack_in, out = prev, prev[:out_depth]
+            else:
+                fast = tuple_rules.get(opname)
+                if fast is not None and not ctx and depth >= fast[0]:
+                    out = fast[1](prev, opname, argvals[i], argreprs[i], depth - out_depth + 1)
+                    if len(out) == out_depth:
+                        stacks[i] = prev = out  # no tuple rule is for a jump or an exit
+                        continue
+                    out = None
+        if out is None:
+            stack_in = prev if len(prev) == depth else _fit(prev, depth, "?")
+            if h is not None and h[2] not in handled and h[0] > i:
+                handled.add(h[2])
+                entry = h[2]
+                exc = stack_in[: entry.depth] + (("<lasti>",) if entry.lasti else ()) + ("<exception>",)
+                incoming.setdefault(h[0], []).append(exc)
+            s = list(stack_in)
+            if rule is not None:
+                # The third argument: slots consumed if one result is pushed.
+                rule(s, listing.op(i), depth - out_depth + 1, ctx)
+            elif out_depth < depth:
+                del s[out_depth:]
+            else:
+                s.extend([f"<{opname}>"] * (out_depth - depth))
+            out = tuple(s) if len(s) == out_depth else _fit(tuple(s), out_depth, f"<{opname}>")
+        stacks[i] = out
+        if targets[i] is not None:
+            t = jump_to[i]
             if t > i:
-                incoming.setdefault(t, []).append(_jump_stack(op, stack_in, s, jumps[i]))
-        prev = out if FALLS_THROUGH[op.opname] else None
+                incoming.setdefault(t, []).append(_jump_stack(opname, stack_in, out, jumps[i]))
+        prev = out if FALLS_THROUGH[opname] else None
     return stacks
