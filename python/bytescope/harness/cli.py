@@ -11,9 +11,9 @@ import signal
 import sys
 import traceback
 
-from . import diff, orchestrator, results
+from . import diff, orchestrator, reaper, results
 from .instructions import available_methods
-from .settings import CONFIG_HELP, SettingsError, resolve
+from .settings import CONFIG_HELP, SettingsError, parse_number, resolve
 from .targets import TargetError, parse_entry
 
 EXIT_OK, EXIT_FAILED_ENTRIES, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
@@ -37,6 +37,13 @@ def _entry(text):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _number(text):
+    try:
+        return parse_number(text)
+    except SettingsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _run_parser():
     parser = _Parser(
         prog="python -m bytescope run",
@@ -54,9 +61,11 @@ def _run_parser():
         "path/to/script.py:callable; NAME defaults to TARGET",
     )
     parser.add_argument("--config", metavar="FILE.json", help="settings file (shape below); options override it")
-    parser.add_argument("--repeat", type=int, metavar="N", help="timed calls per entry (default 20)")
-    parser.add_argument("--warmup", type=int, metavar="W", help="untimed calls before timing (default 3)")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="limit per entry (default 300)")
+    parser.add_argument("--repeat", type=_number, metavar="N", help="timed calls per entry (default 20)")
+    parser.add_argument("--warmup", type=_number, metavar="W", help="untimed calls before timing (default 3)")
+    parser.add_argument(
+        "--timeout", type=_number, metavar="SECONDS", help="limit per entry (default 300, at most 86400)"
+    )
     parser.add_argument(
         "--memory",
         action=argparse.BooleanOptionalAction,
@@ -102,10 +111,11 @@ def _terminated(signum, frame):
 
 def _measure_unless_terminated(settings):
     """Measure; a SIGTERM (a CI step's timeout, say) unwinds like Ctrl-C does, so the running worker's process group
-    is killed on the way out instead of being left behind."""
+    is killed on the way out instead of being left behind. Orphans the entries leave are adopted and killed too."""
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        return orchestrator.measure(settings, _progress)
+        with reaper.adopting_orphans():
+            return orchestrator.measure(settings, _progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -12,8 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
+from . import reaper
 from .channel import ChannelReader
+from .errors import MAX_TRACEBACK_CHARS, cap, invalid_measurements
 from .results import unmeasured_entry
 from .stats import summarize
 from .streams import BoundedCapture
@@ -131,6 +134,7 @@ class EntryRun:
                 timed_out = self._watch(process, reader)
             finally:
                 _kill_group(process)  # whatever the entry left running, and the worker itself on Ctrl-C
+                reaper.kill_adopted()  # and what it left in sessions of their own
             for message in reader.poll():
                 self._handle(message)
             stdout.join(DRAIN_SECONDS)
@@ -170,6 +174,9 @@ class EntryRun:
             )
         if self.record is not None and not timed_out:
             record = {**self.record, "name": self.entry.name, "target": self.entry.target.text}
+            invalid = invalid_measurements(record)  # the worker checked it; this parent must not crash on it either
+            if invalid is not None and record["error"] is None:
+                record["status"], record["error"] = "error", invalid
             if record["time"] is not None:
                 record["time"] = summarize(**record["time"])
             return record
@@ -208,14 +215,19 @@ def measure(settings, progress):
         run = EntryRun(entry, settings, position, total, progress)
         try:
             record = run.run()
-        except HarnessFailure as failure:
-            failures.append(str(failure))
-            message = str(failure)
-            error = {"type": "HarnessError", "message": message.splitlines()[0], "traceback": message}
+        except Exception as failure:  # noqa: BLE001 - bytescope failed on this entry: record it, measure the rest
+            message = str(failure) if isinstance(failure, HarnessFailure) else _bug_report(entry, failure)
+            failures.append(message)
+            error = {"type": "HarnessError", "message": cap(message.splitlines()[0]), "traceback": message}
             record = unmeasured(entry, "error", error)
         entries.append(record)
         progress(f"{run.label}: {_summary(record)}")
     return entries, failures
+
+
+def _bug_report(entry, failure):
+    trace = "".join(traceback.format_exception(type(failure), failure, failure.__traceback__))
+    return f"{entry.name}: bytescope failed on this entry:\n{trace[-MAX_TRACEBACK_CHARS:]}"
 
 
 def unmeasured(entry, status, error):

@@ -4,12 +4,19 @@ The config file carries the same settings as the options (the action writes one)
 line win over the file, and ``--entry`` options replace the file's ``entries``.
 """
 
+import math
 import os
+import re
 from typing import List, NamedTuple, Optional
 
 from .instructions import available_methods
 from .results import read_json
 from .targets import Entry, TargetError, check_unique, parse_entry
+
+# Longest timeout per entry: one day. Node's timers overflow past 2**31 ms, and no CI job runs longer.
+MAX_TIMEOUT_SECONDS = 86400
+# The one grammar of a number given as text, in both languages: plain decimal, optional fraction and exponent.
+NUMBER_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
 DEFAULTS = {"repeat": 20, "warmup": 3, "timeout": 300.0, "memory": True, "instructions": False, "cwd": "."}
 
@@ -19,7 +26,7 @@ config file (--config FILE.json), every key optional except entries and out (unl
     "entries": ["fast=pkg.mod:main", {"name": "report", "target": "scripts/report.py"}],
     "repeat": 20,          timed calls per entry (>= 1)
     "warmup": 3,           untimed calls before timing (>= 0)
-    "timeout": 300,        seconds per entry for all its measurements (> 0)
+    "timeout": 300,        seconds per entry for all its measurements (> 0, <= 86400)
     "memory": true,        tracemalloc pass
     "instructions": false, count executed bytecode instructions
     "cwd": ".",            project directory: working directory of the entries and first on sys.path
@@ -59,15 +66,31 @@ class Settings(NamedTuple):
         }
 
 
+def parse_number(text):
+    """A setting given as text (a command-line option): plain decimal with optional fraction and exponent (``10``,
+    ``0.5``, ``1e-3``); hexadecimal, ``inf``, ``nan`` and ``1_000``, which Python's own parsers take, are refused."""
+    stripped = text.strip()
+    if not NUMBER_PATTERN.fullmatch(stripped):
+        raise SettingsError(f"expected a plain decimal number (like 10, 0.5 or 1e-3), got {text!r}")
+    value = float(stripped)
+    if not math.isfinite(value):
+        raise SettingsError(f"{text!r} is out of range")
+    return value
+
+
 def _check_int(key, value, minimum):
+    # A whole float counts (JSON's 2e1 is Python's 20.0): one number grammar, then the integer check.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise SettingsError(f"{key} must be an integer >= {minimum}, got {value!r}")
     return value
 
 
 def _check_timeout(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or value != value:
-        raise SettingsError(f"timeout must be a number of seconds > 0, got {value!r}")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not 0 < value <= MAX_TIMEOUT_SECONDS:  # NaN fails both comparisons
+        raise SettingsError(f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT_SECONDS}, got {value!r}")
     return float(value)
 
 

@@ -6,6 +6,9 @@ TARGET is ``package.module:callable`` (the callable may be dotted: ``mod:Class.m
 
 from typing import NamedTuple, Optional
 
+# Entry names become file names, artifact names and table cells; the action checks them with this same function.
+MAX_NAME_LENGTH = 100
+
 
 class TargetError(ValueError):
     """A malformed TARGET or entry; the message names the problem."""
@@ -67,9 +70,21 @@ def parse_entry(spec, name=None):
     name = target.text if name is None else name.strip()
     if not name:
         raise TargetError(f"entry for {target.text!r} has an empty name")
+    return Entry(check_entry_name(name), target)
+
+
+def check_entry_name(name):
+    """The one rule for entry names, in both languages: after ``str.strip()``, 1 to 100 characters (code points),
+    every one printable (``str.isprintable()``: no control, format such as U+200B, separator or unassigned
+    characters). Returns the stripped name."""
+    name = name.strip()
+    if not name:
+        raise TargetError("an entry name must not be empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise TargetError(f"entry name {name[:40]!r}... is {len(name)} characters long; at most {MAX_NAME_LENGTH}")
     if not name.isprintable():
-        raise TargetError(f"entry name {name!r} must be one line of printable characters")
-    return Entry(name, target)
+        raise TargetError(f"entry name {name!r} must be one line of printable characters (str.isprintable())")
+    return name
 
 
 def check_unique(entries):

@@ -12,12 +12,12 @@ import json
 import os
 import sys
 import time
-import traceback
 
 from ..profiling import Profiler
 from ..profiling.memory import MemoryTracker
 from . import capture, loader, profile_data
 from .channel import ChannelWriter
+from .errors import error_record, invalid_measurements, is_exit_zero
 from .instructions import InstructionCounter
 from .paths import PathNamer
 from .results import unmeasured_entry
@@ -26,7 +26,9 @@ from .targets import Target
 TOP_SITES = 10
 TRACEBACK_LIMIT = 10
 TOP_INSTRUCTION_FUNCTIONS = 200
-MAX_TRACEBACK_CHARS = 20000
+# The wall and CPU clocks, bound before any user code runs: an entry may replace the time module's (freezegun does,
+# and also rewrites every module attribute that holds a real clock function, which a tuple's items escape).
+CLOCKS = (time.perf_counter_ns, time.process_time_ns)
 # Seconds before the parent's kill (``kill_at``, epoch time) at which the worker dumps its stacks.
 TIMEOUT_DUMP_MARGIN = 0.5
 
@@ -37,32 +39,6 @@ class _Failed(Exception):
     def __init__(self, error):
         super().__init__(error["message"])
         self.error = error
-
-
-def _exit_message(code):
-    return "the entry called sys.exit()" if code is None else f"the entry called sys.exit({code!r})"
-
-
-def _user_frames(tb):
-    """Skip the leading harness frames so a traceback starts in the user's code."""
-    harness = os.path.dirname(os.path.abspath(__file__))
-    while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == harness:
-        tb = tb.tb_next
-    return tb
-
-
-def error_record(error, phase, user_code=True):
-    kind = type(error)
-    name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
-    if isinstance(error, SystemExit):
-        message = _exit_message(error.code)
-    else:
-        message = str(error) or name
-    tb = _user_frames(error.__traceback__) if user_code else error.__traceback__
-    text = "".join(traceback.format_exception(kind, error, tb))
-    if len(text) > MAX_TRACEBACK_CHARS:
-        text = "[... traceback shortened ...]\n" + text[-MAX_TRACEBACK_CHARS:]
-    return {"type": name, "message": message, "traceback": text, "phase": phase}
 
 
 class Measurement:
@@ -99,7 +75,7 @@ class Measurement:
     def _is_clean_exit(self, error):
         """A script that ends with sys.exit(0) or sys.exit() finished normally, as it would from a shell; a callable
         that calls sys.exit() in any form tried to end the process, which is a fault."""
-        return self.target.is_script and isinstance(error, SystemExit) and error.code in (None, 0)
+        return self.target.is_script and isinstance(error, SystemExit) and is_exit_zero(error)
 
     def _leave_if_forked(self):
         # A child the entry forked that returns into the harness must not go on measuring (or report).
@@ -118,18 +94,23 @@ class Measurement:
         except _Failed as failure:
             self.record["status"] = "error"
             self.record["error"] = failure.error
+        invalid = invalid_measurements(self.record)
+        if invalid is not None and self.record["error"] is None:
+            self.record["status"] = "error"
+            self.record["error"] = invalid
         self._enter("capture")
         self.record["functions"] = capture.capture_functions(self._raw_locations, self.namer, self.sources)
         return self.record
 
     def _import(self):
         self._enter("import", self.target.text)
-        start = time.perf_counter_ns()
+        wall_clock = CLOCKS[0]
+        start = wall_clock()
         try:
             self.invocation = loader.load(self.target, self.spec["project_dir"])
         except BaseException as error:  # noqa: B036 - an import can raise anything, SystemExit included
             raise _Failed(error_record(error, "import")) from None
-        self.record["import_ns"] = time.perf_counter_ns() - start
+        self.record["import_ns"] = wall_clock() - start
 
     def _freeze(self):
         # Everything alive now (the interpreter's, the harness's, the entry's imports) moves out of the collector's
@@ -147,7 +128,7 @@ class Measurement:
         repeat = self.spec["repeat"]
         self._enter("timing", f"{repeat} calls")
         wall, cpu = [], []
-        wall_clock, cpu_clock = time.perf_counter_ns, time.process_time_ns
+        wall_clock, cpu_clock = CLOCKS
 
         def timed(call):
             gc.collect()

@@ -9,6 +9,9 @@ from .collector import ThreadCollector
 
 # (calls, rounds): under tracemalloc every event costs far more, so fewer are enough
 _CALIBRATION = {False: (2000, 7), True: (200, 3)}
+# Bound at import, before profiled code can replace time.perf_counter_ns; in a tuple because freezegun also rewrites
+# every module attribute that holds the real function.
+_TIMER = (time.perf_counter_ns,)
 _per_event_ns = {}  # (clock name, tracemalloc tracing?) -> ns
 
 
@@ -47,7 +50,7 @@ def per_event_ns(clock_name, clock, traced=None):
         return cached
     calls, rounds = _CALIBRATION[state[1]]
     previous = sys.getprofile()
-    timer = time.perf_counter_ns
+    timer = _TIMER[0]
     bare = profiled = float("inf")
     try:
         for _ in range(rounds):
