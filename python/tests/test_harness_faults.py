@@ -10,7 +10,7 @@ import time
 import unittest
 from unittest import mock
 
-from tests.test_harness_support import PROJECT, PYTHON_DIR, harness_run, results_validator
+from tests.test_harness_support import PROJECT, PYTHON_DIR, EntriesRunTest, harness_run, results_validator
 
 from bytescope.harness import orchestrator
 from bytescope.harness.settings import resolve
@@ -60,18 +60,8 @@ def _alive(pid):
         return True
 
 
-class FaultsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.done, cls.results = harness_run("faults", FAULT_ENTRIES, ["--repeat", "2", "--warmup", "1"])
-        if cls.results is None:
-            raise AssertionError(f"no results written:\n{cls.done.stderr}")
-        cls.by_name = {entry["name"]: entry for entry in cls.results["entries"]}
-
-    def error(self, name, status="error"):
-        entry = self.by_name[name]
-        self.assertEqual(entry["status"], status, entry["error"])
-        return entry["error"]
+class FaultsTest(EntriesRunTest):
+    RUN = ("faults", FAULT_ENTRIES, ["--repeat", "2", "--warmup", "1"])
 
     def test_exit_status_says_some_entries_failed_and_file_is_valid(self):
         self.assertEqual(self.done.returncode, 1, self.done.stderr)

@@ -8,7 +8,7 @@ import time
 import unittest
 
 from tests.test_harness_faults import _alive, _read
-from tests.test_harness_support import PROJECT, bytescope, harness_run, results_validator
+from tests.test_harness_support import EntriesRunTest, bytescope, harness_run, results_validator
 
 from bytescope.harness.errors import MAX_MESSAGE_CHARS, invalid_measurements
 from bytescope.harness.targets import TargetError, check_entry_name
@@ -27,18 +27,8 @@ HOSTILE_ENTRIES = [
 ]
 
 
-class HostileEntriesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.done, cls.results = harness_run("hostile", HOSTILE_ENTRIES, ["--repeat", "2", "--warmup", "1"])
-        if cls.results is None:
-            raise AssertionError(f"no results written (exit {cls.done.returncode}):\n{cls.done.stderr[-5000:]}")
-        cls.by_name = {entry["name"]: entry for entry in cls.results["entries"]}
-
-    def error(self, name):
-        entry = self.by_name[name]
-        self.assertEqual(entry["status"], "error", entry["error"])
-        return entry["error"]
+class HostileEntriesTest(EntriesRunTest):
+    RUN = ("hostile", HOSTILE_ENTRIES, ["--repeat", "2", "--warmup", "1"])
 
     def test_a_broken_exception_is_not_a_harness_failure_and_the_file_is_valid(self):
         self.assertEqual(self.done.returncode, 1, self.done.stderr[-5000:])

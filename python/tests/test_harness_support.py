@@ -70,6 +70,25 @@ def harness_run(key, entries, options=(), env=None, project=PROJECT):
     return _RUNS[key]
 
 
+class EntriesRunTest(unittest.TestCase):
+    """Tests that read one shared harness run: ``RUN`` is ``(key, entries, options)``; ``by_name`` maps its
+    entries' names to their records."""
+
+    RUN = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.done, cls.results = harness_run(*cls.RUN)
+        if cls.results is None:
+            raise AssertionError(f"no results written (exit {cls.done.returncode}):\n{cls.done.stderr[-5000:]}")
+        cls.by_name = {entry["name"]: entry for entry in cls.results["entries"]}
+
+    def error(self, name, status="error"):
+        entry = self.by_name[name]
+        self.assertEqual(entry["status"], status, entry["error"])
+        return entry["error"]
+
+
 BASIC_ENTRIES = ["work=app.work:main", "report=scripts/report.py", "tools=scripts/tools.py:measure"]
 RUN_OPTIONS = ["--repeat", "3", "--warmup", "1", "--instructions"]
 
