@@ -174,7 +174,7 @@ class HarnessFailureTest(unittest.TestCase):
         )
         lines = []
         with mock.patch.object(orchestrator, "_BOOT", broken):
-            entries, failures = orchestrator.measure(settings, lines.append)
+            entries, failures, _ = orchestrator.measure(settings, lines.append)
         self.assertEqual(len(failures), 2)
         self.assertIn("the worker process failed to start (exit status 1)", failures[0])
         self.assertIn("bytescope is not installed properly", failures[0])

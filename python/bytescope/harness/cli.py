@@ -127,8 +127,8 @@ def run(argv):
         settings = resolve(options, config)
     except SettingsError as error:
         raise UsageError(str(error)) from None
-    entries, failures = _measure_unless_terminated(settings)
-    document = results.document(settings, entries)
+    entries, failures, imported = _measure_unless_terminated(settings)
+    document = results.document(settings, entries, imported)
     try:
         results.write(settings.out, document)
     except (OSError, ValueError) as error:

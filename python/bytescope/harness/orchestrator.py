@@ -91,6 +91,7 @@ class EntryRun:
         self.record = None
         self.harness_error = None
         self.kill_at = None
+        self.imported = []  # top-level modules the entry imported, for the environment's distributions
 
     def _spec(self, channel_path):
         target = self.entry.target
@@ -117,6 +118,8 @@ class EntryRun:
             self.progress(f"{self.label}: {self.phase}{detail}\u2026")
         elif event == "result":
             self.record = message["entry"]
+        elif event == "imports":
+            self.imported = message["modules"]
         elif event == "harness_error":
             self.harness_error = message["error"]
 
@@ -208,8 +211,9 @@ class EntryRun:
 
 
 def measure(settings, progress):
-    """Every entry's record, in order; ``HarnessFailure`` propagates only after all entries ran."""
-    entries, failures = [], []
+    """Every entry's record in order, the harness failures, and the top-level modules the entries imported;
+    ``HarnessFailure`` propagates only after all entries ran."""
+    entries, failures, imported = [], [], set()
     total = len(settings.entries)
     for position, entry in enumerate(settings.entries, 1):
         run = EntryRun(entry, settings, position, total, progress)
@@ -221,8 +225,9 @@ def measure(settings, progress):
             error = {"type": "HarnessError", "message": cap(message.splitlines()[0]), "traceback": message}
             record = unmeasured(entry, "error", error)
         entries.append(record)
+        imported.update(run.imported)
         progress(f"{run.label}: {_summary(record)}")
-    return entries, failures
+    return entries, failures, sorted(imported)
 
 
 def _bug_report(entry, failure):

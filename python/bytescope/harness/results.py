@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from .. import __version__
+from . import environment as probes
 
 SCHEMA_VERSION = 1
 
@@ -31,7 +32,9 @@ def _commit(project_dir):
     return done.stdout.strip() or None
 
 
-def environment(project_dir):
+def environment(project_dir, imported=()):
+    """``imported``: the top-level modules the entries imported, whose distributions' versions are recorded."""
+    found, omitted = probes.distributions(imported, [project_dir, *sys.path])
     return {
         "python_version": platform.python_version(),
         "implementation": platform.python_implementation(),
@@ -41,15 +44,18 @@ def environment(project_dir):
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
         "commit": _commit(project_dir),
+        **probes.record(),
+        "distributions": found,
+        "distributions_omitted": omitted,
     }
 
 
-def document(settings, entries):
+def document(settings, entries, imported=()):
     return {
         "schema_version": SCHEMA_VERSION,
         "bytescope_version": __version__,
         "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "environment": environment(settings.cwd),
+        "environment": environment(settings.cwd, imported),
         "settings": settings.to_dict(),
         "entries": entries,
     }

@@ -15,7 +15,7 @@ import time
 
 from ..profiling import Profiler
 from ..profiling.memory import MemoryTracker
-from . import capture, loader, profile_data
+from . import capture, environment, loader, profile_data
 from .channel import ChannelWriter
 from .errors import error_record, invalid_measurements, is_exit_zero
 from .instructions import InstructionCounter
@@ -53,6 +53,7 @@ class Measurement:
         self.phase = None
         self.record = unmeasured_entry(spec["name"], self.target.text)
         self._raw_locations = []  # (filename, lineno, qualname) of functions that ran, for the capture
+        self._modules_before = set(sys.modules)  # what the entry imports is what is new after its import and calls
 
     def _enter(self, phase, detail=""):
         self.phase = phase
@@ -100,6 +101,7 @@ class Measurement:
             self.record["error"] = invalid
         self._enter("capture")
         self.record["functions"] = capture.capture_functions(self._raw_locations, self.namer, self.sources)
+        self.channel.send("imports", modules=environment.loaded_top_level(self._modules_before))
         return self.record
 
     def _import(self):
