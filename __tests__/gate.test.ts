@@ -102,14 +102,15 @@ describe('gate: time', () => {
     expect(verdict.failures).toEqual([expect.stringMatching(/^work: memory peak/)])
   })
 
-  it('treats patch releases of the same minor as comparable', () => {
+  it('compares instructions across patch releases of one minor, but not time (another Python build)', () => {
     const verdict = gate(
-      results([entry({ samples: base })], '3.12.2'),
-      results([entry({ samples: base })], '3.12.1'),
+      results([entry({ samples: base, instructions: 1000 })], '3.12.2'),
+      results([entry({ samples: base, instructions: 1000 })], '3.12.1'),
       settings,
     )
     expect(verdict.samePython).toBe(true)
-    expect(metric(verdict, 'work', 'time').status).toBe('unchanged')
+    expect(metric(verdict, 'work', 'instructions').status).toBe('unchanged')
+    expect(metric(verdict, 'work', 'time')).toMatchObject({ status: 'not-comparable', cause: 'other-machine' })
   })
 })
 

@@ -8,6 +8,7 @@ import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
+import { compareEnvironments } from '../src/environment.js'
 import { gate } from '../src/gate.js'
 import { renderReport, type BytecodeDiffReport, type FunctionChange, type ReportContext } from '../src/report/index.js'
 import { parseResults, type CapturedFunction, type Results, type ResultsEntry } from '../src/results.js'
@@ -164,6 +165,7 @@ function verdict(entries: EntryVerdict[], base: Results | null, head: Results): 
     unchanged: entries.filter((e) => e.status === 'unchanged').length,
     samePython:
       base === null || base.environment.python_version.split('.')[1] === head.environment.python_version.split('.')[1],
+    environment: base && compareEnvironments(base.environment, head.environment),
     failures: [],
     head: { ...head, entries: entries.flatMap((e) => (e.head ? [e.head] : [])) },
     base: base && { ...base, entries: entries.flatMap((e) => (e.base ? [e.base] : [])) },
@@ -400,7 +402,7 @@ describe('report content', () => {
 
   it('warns when base and head ran on different Pythons', () => {
     const { markdown } = renderReport(regressionVerdict({ basePython: '3.11.7' }), baseline, withDiff())
-    expect(markdown).toContain('> Base and head differ in Python version')
+    expect(markdown).toContain('> - Python build: <code>CPython 3.11.7</code> → <code>CPython 3.12.1</code>')
     expect(markdown).toContain('different Python minor versions')
     expect(markdown).toContain('Not compared: base and head ran on Python 3.11 and 3.12')
     expect(markdown).not.toContain('```diff')

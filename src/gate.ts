@@ -1,6 +1,7 @@
 // The one place the pass/fail decision is made: every entry and metric of head compared with base under the
 // configured thresholds. Reports and publishers only read the Verdict this returns.
 import { thresholdText, type Config, type EntryPoint } from './config.js'
+import { compareEnvironments } from './environment.js'
 import { bytes, count, duration, percent } from './report/format.js'
 import { pythonMinor, type Results, type ResultsEntry } from './results.js'
 import { changeInterval, mannWhitneyU, statistic } from './stats.js'
@@ -28,11 +29,13 @@ interface Thresholds {
 
 export function gate(head: Results, base: Results | null, settings: GateSettings): Verdict {
   const samePython = base === null || pythonMinor(base) === pythonMinor(head)
+  const environment = base === null ? null : compareEnvironments(base.environment, head.environment)
   const context: Comparison = {
     settings,
     samePython,
     baseVersion: base?.environment.python_version ?? null,
     headVersion: head.environment.python_version,
+    otherMachine: environment?.otherMachine ?? null,
   }
   const entries: EntryVerdict[] = head.entries.map((entry) =>
     judgeEntry(entry, base?.entries.find((b) => b.name === entry.name) ?? null, base !== null, context),
@@ -55,6 +58,7 @@ export function gate(head: Results, base: Results | null, settings: GateSettings
     improvements: countOf('improvement'),
     unchanged: countOf('unchanged'),
     samePython,
+    environment,
     failures,
     head,
     base,
@@ -66,6 +70,8 @@ interface Comparison {
   samePython: boolean
   baseVersion: string | null
   headVersion: string
+  /** Why time measured on the baseline's machine is not comparable with this run's (src/environment.ts). */
+  otherMachine: string | null
 }
 
 function thresholdsFor(name: string, settings: GateSettings): Thresholds {
@@ -149,7 +155,11 @@ function compareTime(
   if (missing !== null) return skip('not-comparable', missing)
   if (base!.time === null) return skip('not-comparable', 'not measured on the baseline')
   if (baseValue === null) return skip('not-comparable', `no ${clock} time samples on the baseline`)
-  if (!context.samePython) return skip('not-comparable', differentPython(context))
+  if (!context.samePython) return { ...skip('not-comparable', differentPython(context)), cause: 'other-python' }
+  // Another CPU or Python build runs the same code at another speed: no statistic of two runs can separate that
+  // from a change in the code. Memory and instructions do not depend on the machine, and stay gated.
+  if (context.otherMachine)
+    return { ...skip('not-comparable', otherMachineText(context.otherMachine)), cause: 'other-machine' }
   const alpha = context.settings.significance
   const change = relativeChange(baseValue, headValue)
   // The test and the interval look at the samples the statistic speaks for: all of them for the median, the
@@ -251,7 +261,10 @@ function compareInstructions(
   if (baseTotal === null)
     return notCompared('instructions', 'not-comparable', null, headTotal, threshold, 'not measured on the baseline')
   if (!context.samePython)
-    return notCompared('instructions', 'not-comparable', baseTotal, headTotal, threshold, differentPython(context))
+    return {
+      ...notCompared('instructions', 'not-comparable', baseTotal, headTotal, threshold, differentPython(context)),
+      cause: 'other-python',
+    }
   const change = relativeChange(baseTotal, headTotal)
   const grew = change === null ? headTotal > 0 : change > threshold
   const status = grew ? 'regression' : change !== null && change < -threshold ? 'improvement' : 'unchanged'
@@ -286,6 +299,10 @@ function fastest(samples: readonly number[]): number[] {
 
 function relativeChange(base: number, head: number): number | null {
   return base === 0 ? (head === 0 ? 0 : null) : (head - base) / base
+}
+
+function otherMachineText(why: string): string {
+  return `not comparable: other machine (${why}); same-runner mode (compare: same-runner) measures base and head on one runner and compares time`
 }
 
 function differentPython(context: Comparison): string {

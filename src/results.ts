@@ -14,6 +14,22 @@ export interface Environment {
   machine?: string
   cpu_count: number | null
   commit: string | null
+  /** The processor's model name; null when the system did not say; absent in files from before it was recorded. */
+  cpu_model?: string | null
+  python_build?: PythonBuild
+  /** Name to version of the distributions providing a module the entries imported. */
+  distributions?: Record<string, string>
+  distributions_omitted?: number
+}
+
+/** Which build of Python ran (python/bytescope/harness/environment.py). */
+export interface PythonBuild {
+  implementation: string
+  version: string
+  /** sys.version on one line: version, build and compiler. */
+  sys_version: string
+  build?: string | null
+  compiler?: string | null
 }
 
 export interface Settings {

@@ -1,4 +1,5 @@
 // What the gate decides (src/gate.ts computes it; reports and publishers only read it).
+import type { EnvironmentComparison } from './environment.js'
 import type { Results, ResultsEntry } from './results.js'
 
 export type MetricName = 'time' | 'memory' | 'instructions'
@@ -23,6 +24,8 @@ export interface MetricComparison {
   statistic?: 'median' | 'min'
   /** Time only: two-sided p-value of the significance test. */
   pValue?: number | null
+  /** Why a metric is not comparable when the environment, not the data, decided it (other Python minor, machine). */
+  cause?: 'other-python' | 'other-machine'
   /** Memory only: the absolute peak budget in bytes, when set, and whether head exceeds it. */
   budget?: number | null
   overBudget?: boolean
@@ -50,6 +53,8 @@ export interface Verdict {
   unchanged: number
   /** False when base and head ran on different Python minor versions (time and instructions not compared). */
   samePython: boolean
+  /** What differs between the base and head environments, and whether time could be compared; null without base. */
+  environment: EnvironmentComparison | null
   /** One line per regression, as given to core.setFailed. */
   failures: string[]
   head: Results

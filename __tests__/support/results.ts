@@ -58,6 +58,12 @@ export function results(entries: ResultsEntry[], pythonVersion = '3.12.1'): Resu
       platform: 'Linux-6.1-x86_64',
       cpu_count: 2,
       commit: null,
+      cpu_model: 'Test CPU',
+      python_build: {
+        implementation: 'CPython',
+        version: pythonVersion,
+        sys_version: `${pythonVersion} (main, Jan 1 2026, 00:00:00) [GCC 12.2.0]`,
+      },
     },
     settings: { repeat: 5, warmup: 1, timeout: 60, memory: true, instructions: true },
     entries,

@@ -1,13 +1,9 @@
 // Where the numbers come from: both environments, the baseline, the run, and how to reproduce it locally.
-import type { Environment } from '../results.js'
 import type { BaselineInfo, Verdict } from '../verdict.js'
 import type { ReportContext } from './context.js'
+import { environmentDifferences, environmentLine } from './environment.js'
 import { code, codeBlock, link, prose } from './escape.js'
 import { plural, shortSha } from './format.js'
-
-function environment(env: Environment): string {
-  return `${prose(env.implementation, 40)} ${code(env.python_version, 40)} on ${code(env.platform, 100)}`
-}
 
 function baselineLine(baseline: BaselineInfo, context: ReportContext): string {
   const parts: string[] = []
@@ -32,21 +28,11 @@ export function footer(verdict: Verdict, baseline: BaselineInfo | null, context:
   const head = verdict.head.environment
   const base = verdict.base?.environment
   if (base) {
-    lines.push(`Base: ${environment(base)}. Head: ${environment(head)}.`)
-    const differs = [
-      base.python_version !== head.python_version && 'Python version',
-      base.implementation !== head.implementation && 'implementation',
-      base.platform !== head.platform && 'platform',
-    ].filter((x): x is string => Boolean(x))
-    if (differs.length > 0) {
-      lines.push(
-        '',
-        '> [!WARNING]',
-        `> Base and head differ in ${differs.join(' and ')}: differences may come from the environment, not the code.`,
-      )
-    }
+    lines.push(`Base: ${environmentLine(base)}. Head: ${environmentLine(head)}.`)
+    const differences = environmentDifferences(verdict)
+    if (differences) lines.push('', differences)
   } else {
-    lines.push(`Measured on ${environment(head)}.`)
+    lines.push(`Measured on ${environmentLine(head)}.`)
   }
   if (baseline) lines.push('', baselineLine(baseline, context))
   if (baseline?.skipped?.length) {

@@ -1,6 +1,7 @@
 // The first lines a reviewer reads: the verdict and the counts, in ten seconds.
 import type { BaselineInfo, Verdict } from '../verdict.js'
 import type { ReportContext } from './context.js'
+import { timeComparabilityNotes } from './environment.js'
 import { code } from './escape.js'
 import { plural, shortSha } from './format.js'
 import { RESULT_MARK } from './marks.js'
@@ -57,5 +58,6 @@ export function headline(verdict: Verdict, baseline: BaselineInfo | null, contex
       '> Base and head ran on different Python minor versions: time and executed instructions are not compared.',
     )
   }
+  for (const note of timeComparabilityNotes(verdict)) lines.push('', note)
   return lines.join('\n')
 }

@@ -9,10 +9,15 @@ function metric(entry: EntryVerdict, name: MetricName): MetricComparison | undef
   return entry.metrics.find((m) => m.metric === name)
 }
 
+const CAUSE: Record<NonNullable<MetricComparison['cause']>, string> = {
+  'other-machine': 'other machine',
+  'other-python': 'other Python',
+}
+
 /** "+12.3% (95% CI +8.1% … +16.0%)", with the status mark; "not comparable" when the gate says so. */
 function changeCell(m: MetricComparison | undefined): string {
   if (!m || m.status === 'not-measured') return ''
-  if (m.status === 'not-comparable') return '⚠️ not comparable'
+  if (m.status === 'not-comparable') return `⚠️ not comparable${m.cause ? `: ${CAUSE[m.cause]}` : ''}`
   if (m.change == null) return ''
   const mark = METRIC_MARK[m.status]
   const ci = m.ci ? ` (${Math.round(m.ci.level * 100)}% CI ${percent(m.ci.low)} … ${percent(m.ci.high)})` : ''
