@@ -37,7 +37,7 @@ describe('gate: time', () => {
     expect(verdict.regressions).toBe(1)
     expect(verdict.failures).toHaveLength(1)
     expect(verdict.failures[0]).toMatch(
-      /^work: time wall median .* \+1\d\.\d% \(99% CI \+.*p=.*slower than the 5% threshold$/,
+      /^work: time wall median .* \+1\d\.\d% \(within-run 99% CI \+.*p=.*slower than the 5% threshold$/,
     )
   })
 

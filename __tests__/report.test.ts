@@ -133,7 +133,7 @@ function entryVerdict(
     status: status === 'regression' ? 'regression' : status === 'improvement' ? 'improvement' : 'unchanged',
     base: base?.time?.median_ns ?? null,
     head: head?.time?.median_ns ?? null,
-    ci: { low: 0.05, high: 0.2, level: 0.95 },
+    ci: { low: 0.05, high: 0.2, level: 0.95, covers: 'calls' },
     clock: 'wall',
     statistic: 'median',
     pValue: 0.001,
@@ -320,12 +320,16 @@ describe('report content', () => {
     const checkout = rows[1]!
     expect(checkout[0]).toBe('<code>checkout</code>')
     expect(checkout[1]).toBe('1.00 ms → 1.13 ms')
-    expect(checkout[2]).toBe('🔴 +13.0% (95% CI +5.0% … +20.0%)')
+    expect(checkout[2]).toBe('🔴 +13.0% (within-run 95% CI +5.0% … +20.0%)')
     expect(checkout[3]).toBe('97.7 KiB → 98.6 KiB (+1.0%)')
     expect(checkout[4]).toBe('120 → 130 (+8.3%)')
     expect(checkout[5]).toBe('5,000 → 5,600 (+12.0%)')
     expect(checkout[6]).toBe('🔴 regression')
     expect(rows[2]![6]).toBe('⚪ unchanged')
+    // Said once, right under the table: what a within-run interval does not cover.
+    const after = rendered.slice(rendered.indexOf('</table>'))
+    expect(after.match(/Within-run intervals/g)).toHaveLength(1)
+    expect(after).toMatch(/^<\/table>\s*<p><em>Within-run intervals and p-values cover the variation between the calls/)
   })
 
   it('details the functions that changed most and the allocation sites that grew', () => {

@@ -2,7 +2,7 @@
 // configured thresholds. Reports and publishers only read the Verdict this returns.
 import { thresholdText, type Config, type EntryPoint } from './config.js'
 import { compareEnvironments } from './environment.js'
-import { bytes, count, duration, percent } from './report/format.js'
+import { bytes, count, duration, intervalName, percent } from './report/format.js'
 import { pythonMinor, type Results, type ResultsEntry } from './results.js'
 import { changeInterval, mannWhitneyU, statistic } from './stats.js'
 import type { EntryStatus, EntryVerdict, MetricComparison, Verdict } from './verdict.js'
@@ -168,7 +168,8 @@ function compareTime(
   const [baseCompared, headCompared] =
     which === 'min' ? [fastest(baseSamples), fastest(headSamples)] : [baseSamples, headSamples]
   const { pValue } = mannWhitneyU(baseCompared, headCompared)
-  const ci = changeInterval(baseCompared, headCompared, 1 - alpha, which)
+  // Both sides are one process each: the interval and the test see call-to-call variation only (docs/gate.md).
+  const ci = { ...changeInterval(baseCompared, headCompared, 1 - alpha, which), covers: 'calls' as const }
   const significant = pValue < alpha
   const status =
     !significant || change === null
@@ -178,10 +179,9 @@ function compareTime(
         : change < -threshold
           ? 'improvement'
           : 'unchanged'
-  const level = `${+(ci.level * 100).toFixed(2)}%`
   const measured =
     `${clock === 'cpu' ? 'CPU' : 'wall'} ${which} ${duration(baseValue)} → ${duration(headValue)}, ` +
-    `${change === null ? 'n/a' : percent(change)} (${level} CI ${percent(ci.low)} … ${percent(ci.high)}, p=${formatP(pValue)})`
+    `${change === null ? 'n/a' : percent(change)} (${intervalName(ci)} ${percent(ci.low)} … ${percent(ci.high)}, p=${formatP(pValue)})`
   const verdictText =
     status === 'regression'
       ? `slower than the ${thresholdText(threshold)} threshold`

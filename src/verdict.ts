@@ -7,6 +7,12 @@ export type MetricName = 'time' | 'memory' | 'instructions'
 /** regression/improvement: past the threshold (and significant, for time); not-comparable: e.g. other Python minor. */
 export type MetricStatus = 'regression' | 'improvement' | 'unchanged' | 'not-comparable' | 'not-measured'
 
+/**
+ * What a time interval (and its p-value) accounts for. `calls`: the variation between calls within each side's run
+ * (one process per side): not the variation between two runs, which on shared machines is larger.
+ */
+export type IntervalCovers = 'calls'
+
 export interface MetricComparison {
   metric: MetricName
   status: MetricStatus
@@ -18,7 +24,7 @@ export interface MetricComparison {
   /** Relative threshold in force for this entry and metric, e.g. 0.1 for 10%. */
   threshold: number | null
   /** Time only: confidence interval of the relative change of the statistic, and its confidence level. */
-  ci?: { low: number; high: number; level: number } | null
+  ci?: { low: number; high: number; level: number; covers: IntervalCovers } | null
   /** Time only: which samples were compared, process CPU time or wall time, and which statistic of them. */
   clock?: 'cpu' | 'wall'
   statistic?: 'median' | 'min'

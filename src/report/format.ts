@@ -1,4 +1,5 @@
 // Numbers as a reviewer reads them: units scaled, signs explicit, precision that matches what was measured.
+import type { IntervalCovers } from '../verdict.js'
 
 const DURATION_UNITS: [number, string][] = [
   [1e9, 's'],
@@ -76,4 +77,9 @@ export function shortSha(sha: string): string {
 /** "1 regression", "3 regressions". */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : pluralForm}`
+}
+
+/** "within-run 95% CI": the level, and what the interval covers (src/verdict.ts, IntervalCovers). */
+export function intervalName(ci: { level: number; covers: IntervalCovers }): string {
+  return `${ci.covers === 'calls' ? 'within-run ' : ''}${+(ci.level * 100).toFixed(2)}% CI`
 }

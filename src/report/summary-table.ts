@@ -2,7 +2,7 @@
 import { markdownTable } from 'markdown-table'
 import type { EntryVerdict, MetricComparison, MetricName, Verdict } from '../verdict.js'
 import { code } from './escape.js'
-import { bytes, count, duration, percent, relative, transition } from './format.js'
+import { bytes, count, duration, intervalName, percent, relative, transition } from './format.js'
 import { ENTRY_MARK, METRIC_MARK } from './marks.js'
 
 function metric(entry: EntryVerdict, name: MetricName): MetricComparison | undefined {
@@ -14,13 +14,13 @@ const CAUSE: Record<NonNullable<MetricComparison['cause']>, string> = {
   'other-python': 'other Python',
 }
 
-/** "+12.3% (95% CI +8.1% … +16.0%)", with the status mark; "not comparable" when the gate says so. */
+/** "+12.3% (within-run 95% CI +8.1% … +16.0%)", with the status mark; "not comparable" when the gate says so. */
 function changeCell(m: MetricComparison | undefined): string {
   if (!m || m.status === 'not-measured') return ''
   if (m.status === 'not-comparable') return `⚠️ not comparable${m.cause ? `: ${CAUSE[m.cause]}` : ''}`
   if (m.change == null) return ''
   const mark = METRIC_MARK[m.status]
-  const ci = m.ci ? ` (${Math.round(m.ci.level * 100)}% CI ${percent(m.ci.low)} … ${percent(m.ci.high)})` : ''
+  const ci = m.ci ? ` (${intervalName(m.ci)} ${percent(m.ci.low)} … ${percent(m.ci.high)})` : ''
   return `${mark ? `${mark} ` : ''}${percent(m.change)}${ci}`
 }
 
@@ -85,5 +85,16 @@ export function summaryTable(verdict: Verdict, limit = Infinity): string {
   const align = header.map((_, i) => (i === 0 || i === header.length - 1 ? 'l' : 'r'))
   const table = markdownTable([header, ...rows], { align, alignDelimiters: false })
   const rest = entries.length - rows.length
-  return rest > 0 ? `${table}\n\n_${rest} more entries are in the full report._` : table
+  const notes = [rest > 0 ? `_${rest} more entries are in the full report._` : '', intervalNote(verdict)]
+  return [table, ...notes.filter(Boolean)].join('\n\n')
+}
+
+/** What a within-run interval does not cover, said once under the table that shows it. */
+function intervalNote(verdict: Verdict): string {
+  const withinRun = verdict.entries.some((e) => metric(e, 'time')?.ci?.covers === 'calls')
+  return withinRun
+    ? '_Within-run intervals and p-values cover the variation between the calls of each side’s run, not between ' +
+        'two runs: two runs of unchanged code on a shared runner differ by more. The threshold, and re-measuring ' +
+        'suspected regressions, are what absorb that._'
+    : ''
 }
