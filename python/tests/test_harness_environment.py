@@ -8,12 +8,13 @@ import shutil
 import sys
 import tempfile
 import textwrap
+import types
 import unittest
 from unittest import mock
 
 from tests.test_harness_support import PYTHON_DIR, bytescope, results_validator
 
-from bytescope.harness import environment
+from bytescope.harness import environment, orchestrator
 
 X86_CPUINFO = """processor\t: 0
 vendor_id\t: GenuineIntel
@@ -124,6 +125,16 @@ class DistributionsTest(unittest.TestCase):
         _write(self.site, "tall-1.dist-info/top_level.txt", "tall\n")
         found, _ = environment.distributions(["tall"], [self.site])
         self.assertEqual(len(found["tall"]), environment.MAX_TEXT)
+
+
+class ImportsMessageTest(unittest.TestCase):
+    """The entry can write to the channel too: an ``imports`` message that is not a list of names is ignored."""
+
+    def test_only_names_are_kept(self):
+        run = orchestrator.EntryRun(types.SimpleNamespace(name="e"), None, 1, 1, lambda line: None)
+        for modules, kept in ((["numpy", 3, None, "attr"], ["numpy", "attr"]), ({"numpy": 1}, []), (None, [])):
+            run._handle({"event": "imports", "modules": modules})
+            self.assertEqual(run.imported, kept)
 
 
 class RecordedEnvironmentTest(unittest.TestCase):

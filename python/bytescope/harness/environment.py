@@ -101,7 +101,8 @@ def distributions(top_level_names, path, limit=MAX_DISTRIBUTIONS):
     found = {}
     for dist in metadata.distributions(path=list(path)):
         try:
-            name, version = _bounded(dist.metadata["Name"] or ""), _bounded(dist.version or "")
+            fields = dist.metadata
+            name, version = _bounded(fields.get("Name") or ""), _bounded(fields.get("Version") or "")
             if name and version and name not in found and _top_level(dist) & wanted:
                 found[name] = version
         except Exception:  # noqa: BLE001 - one distribution's broken metadata must not cost the record

@@ -119,7 +119,9 @@ class EntryRun:
         elif event == "result":
             self.record = message["entry"]
         elif event == "imports":
-            self.imported = message["modules"]
+            # Names only ever looked up, but the channel is writable by the entry: keep what is a name.
+            modules = message.get("modules")
+            self.imported = [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
         elif event == "harness_error":
             self.harness_error = message["error"]
 
