@@ -1,23 +1,22 @@
 // Base and head environments: what differs, when time stops being comparable (another CPU or Python build), how the
 // report says so with untrusted text kept as text, and that old baselines without the record still load and gate.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { compareEnvironments } from '../src/environment.js'
-import { gate, type GateSettings } from '../src/gate.js'
+import { gate } from '../src/gate.js'
 import { renderReport, type ReportContext } from '../src/report/index.js'
 import { checkResults, ResultsValidationError, type Environment, type Results } from '../src/results.js'
 import { entry, noisy, results } from './support/results.js'
 
-const settings: GateSettings = {
-  entryPoints: [],
-  timeThreshold: 0.05,
-  memoryThreshold: 0.01,
-  instructionsThreshold: 0.01,
-  maxPeakMemory: null,
-  significance: 0.01,
-  clock: 'wall',
-  timeStatistic: 'median',
-}
+// The action's defaults (CPU time, fastest calls, p < 0.05), for a project without a config file.
+const settings = loadConfig({
+  settings: { 'entry-points': 'work=pkg.bench:work' },
+  label: (key) => key,
+  cwd: mkdtempSync(path.join(tmpdir(), 'bytescope-env-')),
+})
 
 const context: ReportContext = {
   repository: null,
