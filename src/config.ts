@@ -414,7 +414,7 @@ function readFileEntries(file: ConfigFile): EntryPoint[] {
         throw new ConfigError(`${where}: missing target (package.module:callable or path/to/script.py)`)
       const target = parseTarget(parseString(t.target, `target of ${where}`), `target of ${where}`)
       const entry: EntryPoint = {
-        name: t.name === undefined ? target : parseName(parseString(t.name, `name of ${where}`), `name of ${where}`),
+        name: parseName(t.name === undefined ? target : parseString(t.name, `name of ${where}`), `name of ${where}`),
         target,
       }
       const label = (key: string) => `${key} of ${where}`
@@ -479,19 +479,29 @@ function parseChoice(value: unknown, where: string, choices: readonly string[]):
   throw invalid(where, value, `one of ${choices.join(', ')}`)
 }
 
+/**
+ * A number as text, in the grammar the harness's settings.parse_number shares: plain decimal with an optional fraction
+ * and exponent (10, 0.5, 1e-300); hex, inf, nan and 1_000 are NaN. TOML numbers pass as they are.
+ */
+function decimal(value: unknown): number {
+  if (typeof value === 'number') return value
+  return typeof value === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value.trim()) : NaN
+}
+
 function parseWholeNumber(value: unknown, where: string, min: number, max: number): number {
-  const number =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN
+  const number = decimal(value)
   if (!Number.isInteger(number) || number < min || number > max)
     throw invalid(where, value, `a whole number from ${min} to ${max}`)
   return number
 }
 
+/** The longest timeout per entry, as the harness bounds it (MAX_TIMEOUT_SECONDS): a day. */
+export const MAX_TIMEOUT_SECONDS = 86_400
+
 function parseSeconds(value: unknown, where: string): number {
-  const number =
-    typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim().replace(/s$/, '')) : NaN
-  if (!Number.isFinite(number) || number <= 0 || (typeof value === 'string' && value.trim() === '')) {
-    throw invalid(where, value, 'a positive number of seconds, e.g. 300')
+  const number = decimal(typeof value === 'string' ? value.trim().replace(/s$/, '') : value)
+  if (!(number > 0 && number <= MAX_TIMEOUT_SECONDS)) {
+    throw invalid(where, value, `a positive number of seconds up to ${MAX_TIMEOUT_SECONDS} (a day), e.g. 300`)
   }
   return number
 }
@@ -508,7 +518,7 @@ function parseProbability(value: unknown, where: string): number {
   let number = NaN
   if (typeof value === 'number') number = value
   else if (typeof value === 'string' && /%\s*$/.test(value)) number = parsePercent(value, where)
-  else if (typeof value === 'string' && /^\s*(0?\.\d+|0)\s*$/.test(value)) number = Number(value)
+  else number = decimal(value)
   if (!(number > 0 && number <= 0.5)) throw invalid(where, value, 'a p-value above 0 and at most 0.5, e.g. 0.01')
   return number
 }
@@ -576,7 +586,7 @@ function parseEntry(text: string, where: string): EntryPoint {
   const equals = text.indexOf('=')
   const [name, target] = equals > 0 ? [text.slice(0, equals).trim(), text.slice(equals + 1).trim()] : [null, text]
   const checkedTarget = parseTarget(target, where)
-  return { name: name === null ? checkedTarget : parseName(name, where), target: checkedTarget }
+  return { name: parseName(name ?? checkedTarget, where), target: checkedTarget }
 }
 
 const IDENTIFIER = String.raw`[\p{L}_][\p{L}\p{N}_]*`
@@ -589,9 +599,25 @@ function parseTarget(target: string, where: string): string {
   throw invalid(where, target, 'package.module:callable, path/to/script.py or path/to/script.py:callable')
 }
 
+/** The harness's entry-name rule (targets.check_entry_name), applied here so a bad name fails before anything runs. */
+export const MAX_NAME_LENGTH = 100
+
+/** What Python's `str.isprintable()` refuses: Unicode's Other and Separator categories, except the space. */
+const NOT_PRINTABLE = /(?! )[\p{C}\p{Z}]/u
+
+/** Whether the harness accepts `name`; counted in code points, as Python counts a str. */
+export function isEntryName(name: string): boolean {
+  return name.trim() !== '' && [...name].length <= MAX_NAME_LENGTH && !NOT_PRINTABLE.test(name)
+}
+
 function parseName(name: string, where: string): string {
-  if (name === '' || name.length > 100 || /[\r\n\t]/.test(name))
-    throw invalid(where, name, 'an entry name of 1 to 100 characters')
+  if (!isEntryName(name)) {
+    throw invalid(
+      where,
+      name,
+      `an entry name of 1 to ${MAX_NAME_LENGTH} printable characters (no control, format or separator characters but spaces; give a long target a NAME=)`,
+    )
+  }
   return name
 }
 

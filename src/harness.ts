@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { childEnvironment } from './child-environment.js'
 import type { Config } from './config.js'
 import type { Log } from './log.js'
 import { parseResults, type Results } from './results.js'
@@ -22,6 +23,7 @@ export interface Interpreter {
 }
 
 const MINIMUM = [3, 10] as const
+const MAX_TIMER_MS = 2 ** 31 - 1
 const PROBE =
   'import json, platform, sys; print(json.dumps([platform.python_implementation(), platform.python_version(), sys.executable]))'
 
@@ -102,8 +104,9 @@ export async function runHarness(
     config.entryPoints.map((e) => e.name),
     log,
   )
-  // The harness stops each entry at its timeout; this only guards against the harness itself hanging.
-  const timeoutMs = (config.entryPoints.length * (config.timeout + 60) + 60) * 1000
+  // The harness stops each entry at its timeout; this only guards against the harness itself hanging. Node fires a
+  // timer longer than its limit (2^31 - 1 ms, 24.8 days) at once, so the guard is clamped below it.
+  const timeoutMs = Math.min((config.entryPoints.length * (config.timeout + 60) + 60) * 1000, MAX_TIMER_MS)
   const run = await execute(interpreter.executable, ['-m', 'bytescope', 'run', '--config', configPath], {
     // Run from the harness's folder so `-m bytescope` is ours even if the project has a module of that name.
     cwd: pythonDir(),
@@ -197,7 +200,12 @@ function execute(
   options: { cwd: string; timeoutMs: number; onStderrLine?: (line: string) => void },
 ): Promise<Execution> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: false })
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: childEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: false,
+    })
     let stdout = ''
     let stderr = ''
     let partial = ''

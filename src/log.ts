@@ -1,13 +1,15 @@
-// The action's log, where text that came from the user's code (entry names, progress, exception messages, captured
-// output) is echoed with workflow commands switched off, so a `::set-output` or `::add-mask` printed by the code under
-// test is shown, never obeyed. Our own commands (groups, annotations) switch them back on first.
+// The action's log, where text that came from the user's code or an artifact (entry names, progress, exception
+// messages, captured output, skip reasons) is echoed with workflow commands switched off, so a `::set-output` or
+// `::add-mask` in it is shown, never obeyed. The log owns stdout: every other write to it (our info lines, and
+// @actions/core's annotations, warnings, notices, groups and setFailed, wherever in the code they are called) first
+// closes an open stop-commands block, so our own commands are always live.
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
 
 export interface Log {
   /** Our own line: may hold workflow commands. */
   info(line: string): void
-  /** Text from the user's code: shown verbatim, never interpreted. */
+  /** Text from the user's code or an artifact: shown verbatim, never interpreted. */
   untrusted(text: string): void
   startGroup(title: string): void
   endGroup(): void
@@ -15,19 +17,27 @@ export interface Log {
   close(): void
 }
 
-/** A log for GitHub Actions: untrusted text goes between `::stop-commands::TOKEN` and `::TOKEN::`. */
-export function actionsLog(write: (text: string) => void = (text) => process.stdout.write(text)): Log {
+/** Where the log writes: process.stdout, or a stand-in with the same `write`. */
+type Stream = Pick<NodeJS.WriteStream, 'write'>
+
+/**
+ * A log for GitHub Actions: untrusted text goes between `::stop-commands::TOKEN` and `::TOKEN::`. It takes over
+ * `stream.write` so that nothing else can write inside the block.
+ */
+export function actionsLog(stream: Stream = process.stdout): Log {
+  const write = stream.write.bind(stream) as (text: string) => boolean
   let token: string | null = null
   const resume = () => {
     if (token === null) return
     write(`::${token}::\n`)
     token = null
   }
+  stream.write = ((...args: Parameters<Stream['write']>) => {
+    resume()
+    return (write as (...a: Parameters<Stream['write']>) => boolean)(...args)
+  }) as Stream['write']
   return {
-    info(line) {
-      resume()
-      core.info(line)
-    },
+    info: (line) => core.info(line),
     untrusted(text) {
       if (text === '') return
       if (token === null) {
@@ -36,14 +46,8 @@ export function actionsLog(write: (text: string) => void = (text) => process.std
       }
       write(text.endsWith('\n') ? text : `${text}\n`)
     },
-    startGroup(title) {
-      resume()
-      core.startGroup(title)
-    },
-    endGroup() {
-      resume()
-      core.endGroup()
-    },
+    startGroup: (title) => core.startGroup(title),
+    endGroup: () => core.endGroup(),
     close: resume,
   }
 }
