@@ -136,23 +136,40 @@ const NOUNS: Record<string, [string, string]> = {
   internal: ['internal instruction', 'internal instructions'],
 }
 
+/** A category in words; one the visualizer does not make (a forged results file's) is shown as code. */
 function noun(category: string, n: number): string {
-  const [one, many] = NOUNS[category] ?? [`${category} instruction`, `${category} instructions`]
+  const [one, many] = Object.hasOwn(NOUNS, category)
+    ? NOUNS[category]!
+    : [`${code(category, 40)} instruction`, `${code(category, 40)} instructions`]
   return Math.abs(n) === 1 ? one : many
 }
 
 const JUMP_TARGET = /^to (L\d+)$/
 
-/** Indices of instructions inside a loop: between a label and a later jump back to it. */
+// Real functions have a few thousand instructions; a forged diff may have any number, and the report is rendered
+// several times per run. Past this many, loops are not looked for (the sentences then say nothing about loops).
+export const MAX_LOOP_SCAN = 100_000
+
+/** Indices of instructions inside a loop: between a label and a later jump back to it. Linear in the instructions. */
 export function loopIndices(instructions: DiffInstruction[]): Set<number> {
+  const inside = new Set<number>()
+  if (instructions.length > MAX_LOOP_SCAN) return inside
   const labels = new Map<string, number>()
   instructions.forEach((instr, i) => instr.label && labels.set(instr.label, i))
-  const inside = new Set<number>()
+  // A difference array: +1 where a loop starts, -1 after its backward jump; a running sum above 0 is inside one.
+  const edges = new Int32Array(instructions.length + 1)
   instructions.forEach((instr, i) => {
     const target = JUMP_TARGET.exec(instr.argrepr)?.[1]
     const start = target === undefined ? undefined : labels.get(target)
-    if (start !== undefined && start <= i) for (let k = start; k <= i; k++) inside.add(k)
+    if (start === undefined || start > i) return
+    edges[start]! += 1
+    edges[i + 1]! -= 1
   })
+  let depth = 0
+  for (let i = 0; i < instructions.length; i++) {
+    depth += edges[i]!
+    if (depth > 0) inside.add(i)
+  }
   return inside
 }
 
