@@ -111,7 +111,11 @@ describe('config from action inputs', () => {
     ['repeat', '0', 'input repeat: "0" is not valid; expected a whole number from 1 to 100000'],
     ['repeat', '2.5', 'input repeat: "2.5" is not valid; expected a whole number from 1 to 100000'],
     ['warmup', 'lots', 'input warmup: "lots" is not valid; expected a whole number from 0 to 100000'],
-    ['timeout', '0', 'input timeout: "0" is not valid; expected a positive number of seconds up to 86400 (a day), e.g. 300'],
+    [
+      'timeout',
+      '0',
+      'input timeout: "0" is not valid; expected a positive number of seconds up to 86400 (a day), e.g. 300',
+    ],
     [
       'max-peak-memory',
       '256 potatoes',

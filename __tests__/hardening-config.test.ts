@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, isEntryName, loadConfig, type RawSettings } from '../src/config.js'
-import { findPythons } from '../scripts/find-pythons.mjs'
+
+// The Pythons on this machine, found as the test runner (scripts/test.mjs) finds them.
+const FIND_PYTHONS = '../scripts/find-pythons.mjs'
+const { findPythons } = (await import(FIND_PYTHONS)) as {
+  findPythons: () => { found: { minor: string; executable: string }[] }
+}
 
 function project(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'bytescope-config-'))
@@ -125,9 +130,7 @@ print(json.dumps([accepts(n) for n in json.load(sys.stdin)]))
 `
 
 describe('entry names', () => {
-  const pythons = (findPythons() as { found: { minor: string; executable: string }[] }).found.filter((p) =>
-    ['3.10', '3.11', '3.12', '3.13'].includes(p.minor),
-  )
+  const pythons = findPythons().found.filter((p) => ['3.10', '3.11', '3.12', '3.13'].includes(p.minor))
 
   it('finds the Pythons to compare with', () => {
     expect(pythons.length).toBeGreaterThan(0)
@@ -153,6 +156,8 @@ describe('entry names', () => {
       'input entry-points line 2: "bad\u200bname" is not valid; expected an entry name of 1 to 100 printable characters (no control, format or separator characters but spaces; give a long target a NAME=)',
     )
     // A target is the name when no NAME= is given: it must be a valid name too.
-    expect(error({ 'entry-points': `${'d/'.repeat(60)}x.py` })).toMatch(/^input entry-points line 1: .* entry name of 1 to 100/)
+    expect(error({ 'entry-points': `${'d/'.repeat(60)}x.py` })).toMatch(
+      /^input entry-points line 1: .* entry name of 1 to 100/,
+    )
   })
 })

@@ -24,9 +24,12 @@ describe('the harness guard timer', () => {
     const config = loadConfig({ settings: { 'entry-points': entryPoints, timeout: '86400' }, label: (k) => k, cwd })
     const executable = fakePython('sleep 0.5; echo "settings: refused on purpose" >&2; exit 2')
     const interpreter = { command: executable, executable, version: '3.12.1', implementation: 'CPython' }
-    const error = await runHarness(config, interpreter, path.join(cwd, 'out'), consoleLog(() => undefined)).catch(
-      (e: unknown) => e,
-    )
+    const error = await runHarness(
+      config,
+      interpreter,
+      path.join(cwd, 'out'),
+      consoleLog(() => undefined),
+    ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(HarnessError)
     // The harness answered (after half a second) instead of being stopped by a timer that fired after 1 ms.
     expect((error as Error).message).toBe('the harness rejected its settings: settings: refused on purpose')
@@ -60,7 +63,12 @@ describe('the environment of started processes', () => {
       const config = loadConfig({ settings: { 'entry-points': 'x=pkg.mod:f' }, label: (k) => k, cwd })
       const executable = fakePython(`env > '${dump}'; exit 2`)
       const interpreter = { command: executable, executable, version: '3.12.1', implementation: 'CPython' }
-      await runHarness(config, interpreter, path.join(cwd, 'out'), consoleLog(() => undefined)).catch(() => undefined)
+      await runHarness(
+        config,
+        interpreter,
+        path.join(cwd, 'out'),
+        consoleLog(() => undefined),
+      ).catch(() => undefined)
     } finally {
       for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
       Object.assign(process.env, saved)

@@ -515,10 +515,7 @@ export function parsePercent(value: unknown, where: string): number {
 
 /** A significance level: 0.01 or "1%", strictly between 0 and 0.5. */
 function parseProbability(value: unknown, where: string): number {
-  let number = NaN
-  if (typeof value === 'number') number = value
-  else if (typeof value === 'string' && /%\s*$/.test(value)) number = parsePercent(value, where)
-  else number = decimal(value)
+  const number = typeof value === 'string' && /%\s*$/.test(value) ? parsePercent(value, where) : decimal(value)
   if (!(number > 0 && number <= 0.5)) throw invalid(where, value, 'a p-value above 0 and at most 0.5, e.g. 0.01')
   return number
 }

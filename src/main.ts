@@ -243,8 +243,8 @@ async function pipeline(
     context === null && !config.baselinePath
       ? null
       : await loadBaseline(config, pullRun?.baseContext ?? context ?? NO_GITHUB)
-  if (baseline?.info.skipped?.length)
-    for (const skipped of baseline.info.skipped) log.info(`bytescope: skipped baseline candidate: ${skipped}`)
+  // A skip reason quotes the artifact (a JSON.parse snippet, a schema path made of its keys): untrusted text.
+  for (const skipped of baseline?.info.skipped ?? []) log.untrusted(`bytescope: skipped baseline candidate: ${skipped}`)
   // Results measured elsewhere (a pull request's run, --results) cannot be re-measured here.
   const remeasurable = !pullRun && !measured
   const { verdict } = remeasurable

@@ -12,6 +12,8 @@
 //   gh.addArtifact(run, { name, files | zip, expired, ... })  // an artifact of that run; returns it
 //   gh.route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', handler)  // add or override an endpoint
 //   gh.failNext('GET', '/repos/{owner}/{repo}/actions/artifacts', { status: 503 }, 1)  // error injection
+//   gh.stallNext('GET', '/repos/{owner}/{repo}/actions/artifacts')  // accept the request, never answer (all of them)
+//   gh.stallNext('GET', 'blob')                    // the same for artifact downloads from blob storage
 //   gh.requests                                    // every request: { method, path, template, query, body, status }
 //   await gh.close()                               // throws when any contract violation was recorded
 //
@@ -141,6 +143,8 @@ export interface GitHubServer {
   route(method: string, template: string, handler: Handler): void
   /** Answer the next `times` matching requests with `reply` instead of the route (e.g. a 503 once, then OK). */
   failNext(method: string, template: string, reply: Partial<Reply> & { status: number }, times?: number): void
+  /** Never answer the next `times` matching requests (all by default); `template` 'blob' means blob storage. */
+  stallNext(method: string, template: string, times?: number): void
   addRun(fields?: Json): Json
   addArtifact(run: Json, options: ArtifactOptions): StoredArtifact
   /** Absolute API URL for a path, as GitHub puts in `url` fields. */
@@ -182,6 +186,13 @@ interface BlobEntry {
 export async function startGitHubServer(options: ServerOptions = {}): Promise<GitHubServer> {
   const routes: Route[] = []
   const failures: Failure[] = []
+  const stalls: { method: string; template: string; remaining: number }[] = []
+  /** Whether to leave this request unanswered (the connection stays open until close()). */
+  const stalled = (method: string, template: string | undefined): boolean => {
+    const stall = stalls.find((s) => s.method === method && s.template === template && s.remaining > 0)
+    if (stall) stall.remaining--
+    return stall !== undefined
+  }
   const blobs = new Map<string, BlobEntry>()
   const token = `ghs_${randomBytes(12).toString('hex')}`
   const runBackendId = randomUUID()
@@ -224,6 +235,9 @@ export async function startGitHubServer(options: ServerOptions = {}): Promise<Gi
         reply: { body: errorBody(reply.status), ...reply },
         remaining: times,
       })
+    },
+    stallNext(method, template, times = Infinity) {
+      stalls.push({ method: method.toUpperCase(), template, remaining: times })
     },
     addRun(fields = {}) {
       const run = workflowRun(gh, ++nextId, fields)
@@ -283,6 +297,7 @@ export async function startGitHubServer(options: ServerOptions = {}): Promise<Gi
       status: 0,
     }
     gh.requests.push(log)
+    if (stalled(method, route?.template)) return
     let reply: Reply
     const requestProblems = op ? checkRequest(op, { query: url.searchParams, body }) : []
     if (requestProblems.length) {
@@ -328,6 +343,7 @@ export async function startGitHubServer(options: ServerOptions = {}): Promise<Gi
     })
     // Signed URLs carry their own authority; a client that forwards its GitHub token to storage leaks it.
     if (req.headers.authorization) gh.violations.push(`blob storage received an Authorization header (token leaked)`)
+    if (stalled(req.method ?? 'GET', 'blob')) return
     const reply = blobRequest(req, url, raw)
     gh.requests.at(-1)!.status = reply.status
     send(res, reply)

@@ -2,7 +2,16 @@
 // and extracting it in memory, with caps on the archive and on what it expands to. Nothing is written to disk and
 // nothing in an artifact is executed: callers get bytes, which they validate.
 import { unzipSync } from 'fflate'
-import { BaselineError, withRetry, type Octokit, type RetryOptions, DEFAULT_RETRY } from './github.js'
+import {
+  BaselineError,
+  DEFAULT_RETRY,
+  DOWNLOAD_TIMEOUT_MS,
+  requestTimeoutMs,
+  withDeadline,
+  withRetry,
+  type Octokit,
+  type RetryOptions,
+} from './github.js'
 
 export interface Limits {
   /** Largest archive to download, in bytes. */
@@ -53,13 +62,20 @@ export async function downloadArtifactZip(
   })
   const location = (redirect.headers as Record<string, string | undefined>).location
   if (!location) throw new BaselineError(`GitHub answered the download of artifact ${artifact.id} without a location`)
-  return withRetry(async () => {
-    const response = await fetch(location, { redirect: 'follow' })
-    if (!response.ok || !response.body) {
-      throw Object.assign(new Error(`artifact storage answered HTTP ${response.status}`), { status: response.status })
-    }
-    return readCapped(response.body, limits.maxZipBytes)
-  }, retry)
+  const timeoutMs = requestTimeoutMs(DOWNLOAD_TIMEOUT_MS)
+  return withRetry(
+    () =>
+      withDeadline('artifact storage', timeoutMs, async (signal) => {
+        const response = await fetch(location, { redirect: 'follow', signal })
+        if (!response.ok || !response.body) {
+          throw Object.assign(new Error(`artifact storage answered HTTP ${response.status}`), {
+            status: response.status,
+          })
+        }
+        return readCapped(response.body, limits.maxZipBytes)
+      }),
+    retry,
+  )
 }
 
 async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array> {

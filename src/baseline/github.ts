@@ -1,5 +1,5 @@
-// The REST client the baseline code uses: Octokit from @actions/github with a bounded retry for transient failures
-// (5xx, 429, network errors), and errors turned into one line a user can act on.
+// The REST client the baseline code uses: Octokit from @actions/github with a deadline per request and a bounded retry
+// for transient failures (5xx, 429, network errors, stalls), and errors turned into one line a user can act on.
 import { getOctokit } from '@actions/github'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -48,14 +48,54 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
   }
 }
 
-/** An Octokit whose every request retries transient failures. */
+// How long one attempt may take, answer and body included, before it counts as a stall: a connection that never
+// answers would otherwise hold the step for the job's six hours.
+export const API_TIMEOUT_MS = 60_000
+export const DOWNLOAD_TIMEOUT_MS = 300_000
+
+/** `defaultMs`, or BYTESCOPE_REQUEST_TIMEOUT_MS when set (tests shorten every deadline with it). */
+export function requestTimeoutMs(defaultMs: number): number {
+  const override = Number(process.env.BYTESCOPE_REQUEST_TIMEOUT_MS)
+  return Number.isInteger(override) && override > 0 ? override : defaultMs
+}
+
+/**
+ * Runs `attempt` with a signal that aborts it after `ms`. A stall becomes an error without a status, which
+ * withRetry treats like a dropped connection, and which says who did not answer.
+ */
+export async function withDeadline<T>(
+  who: string,
+  ms: number,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const signal = AbortSignal.timeout(ms)
+  try {
+    return await attempt(signal)
+  } catch (error) {
+    if (signal.aborted) throw new Error(`${who} did not answer within ${+(ms / 1000).toFixed(1)} s`, { cause: error })
+    throw error
+  }
+}
+
+/** An Octokit whose every request has a deadline and retries transient failures and stalls. */
 export function createOctokit(token: string, apiUrl: string, retry: RetryOptions = DEFAULT_RETRY): Octokit {
   if (!token)
     throw new BaselineError(
       'a github-token is needed to read baseline artifacts (the default is `${{ github.token }}`)',
     )
   const octokit = getOctokit(token, { baseUrl: apiUrl })
-  octokit.hook.wrap('request', (request, options) => withRetry(async () => request(options), retry))
+  const timeoutMs = requestTimeoutMs(API_TIMEOUT_MS)
+  octokit.hook.wrap('request', (request, options) =>
+    withRetry(
+      () =>
+        withDeadline('GitHub', timeoutMs, async (signal) => {
+          // Set on the options object itself: with @octokit/core 7 a signal on a spread copy never reached fetch.
+          options.request = { ...options.request, signal }
+          return request(options)
+        }),
+      retry,
+    ),
+  )
   return octokit
 }
 
