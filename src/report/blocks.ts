@@ -44,7 +44,7 @@ function noteLine(group: string, names: string[], suffix: string): string {
  * While too long, the least important block gives way: it steps to its next, more compact rendering, and is dropped
  * when it has none left (unless required); then the next least important. `note` renders the lines saying what was
  * left out and where the full report is; its length is reserved up front from the longest names, so the loop stays
- * linear in the number of blocks however many give way.
+ * linear in the number of blocks however many give way. Then the space left is filled again, most important first.
  */
 export function bound(blocks: Block[], maxLength: number, note: (lines: string[]) => string): Bounded {
   const level = blocks.map(() => 0)
@@ -81,6 +81,22 @@ export function bound(blocks: Block[], maxLength: number, note: (lines: string[]
     } else {
       total += size(i)
       next += 1
+    }
+  }
+  // Giving way frees space in big steps (a large table compacted, say, after every detail block had already been
+  // dropped): spend what is left by priority, each block back at the richest rendering that still fits.
+  for (const i of [...order].reverse()) {
+    const b = blocks[i]!
+    if (!dropped[i] && level[i] === 0) continue
+    const current = dropped[i] ? 0 : size(i)
+    const last = dropped[i] ? b.variants.length : level[i]!
+    for (let l = 0; l < last; l++) {
+      const grown = b.variants[l]!.length + SEPARATOR.length
+      if (total - current + grown + reserve() > maxLength) continue
+      total += grown - current
+      level[i] = l
+      dropped[i] = false
+      break
     }
   }
 
