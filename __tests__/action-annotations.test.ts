@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { annotations, MAX_ANNOTATIONS } from '../src/annotations.js'
 import { gate } from '../src/gate.js'
 import type { ResultsEntry } from '../src/results.js'
-import { entry, noisy, results } from './support/results.js'
+import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
 
-const settings = {
-  entryPoints: [],
-  timeThreshold: 0.05,
-  memoryThreshold: 0.01,
-  instructionsThreshold: 0.01,
-  maxPeakMemory: null,
-  significance: 0.05,
-  clock: 'wall' as const,
-  timeStatistic: 'median' as const,
-}
+const settings = GATE_SETTINGS
 
 function profiled(e: ResultsEntry, rows: [string, string, number, number][]): ResultsEntry {
   const functions = rows.map(([qualname, filename, lineno, own]) => ({

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pullRequestEvent, runAction, type RunResult } from './support/action.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
-import { replay } from './support/runner-commands.js'
+import { replay, type WorkflowCommand } from './support/runner-commands.js'
 
 const FIXTURE = path.resolve('__tests__/__fixtures__/action-project')
 const COMMON = {
@@ -48,36 +48,86 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close().catch(() => undefined)))
 })
 
+/** A successful default-branch run at `sha` whose baseline artifact holds `results`. */
+function addBaseline(local: GitHubServer, sha: string, results: string) {
+  local.addArtifact(local.addRun({ head_sha: sha }), {
+    name: 'bytescope-baseline',
+    files: { 'bytescope-results.json': results },
+  })
+}
+
+/** A pull request from HEAD_SHA onto BASE_SHA, against `local`. */
+function pullRequest(local: GitHubServer, env: Record<string, string> = {}) {
+  return runAction({
+    server: local,
+    event: 'pull_request',
+    eventPayload: pullRequestEvent(local, { baseSha: BASE_SHA, headSha: HEAD_SHA }),
+    workspace: workspace(),
+    inputs: COMMON,
+    env,
+    timeoutMs: 90_000,
+  })
+}
+
 const dump = (run: RunResult) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
+
+/**
+ * Live commands the user's code wrote. Its text may be the data of one of ours (an error annotation quoting the
+ * exception message): that is shown, not obeyed.
+ */
+const fromUser = (live: WorkflowCommand[]) =>
+  live.filter((c) => c.command === 'add-mask' || c.command === 'set-output' || /^(injected|pwned)/.test(c.message))
 
 describe('workflow commands', () => {
   it("shows bytescope's own annotations live after the harness's output, and none of the user's", async () => {
+    // A normal regression run: the harness's last progress line is the last untrusted text before the annotations.
+    const loud = [
+      'def shout():',
+      '    print("::set-output name=result::pwned")',
+      '    print("::error file=app/work.py,line=1::injected annotation")',
+      '    print("text ##[warning]injected legacy command")',
+      '    raise SystemExit("::add-mask::injected")',
+      '',
+      'def whisper():',
+      '    print("::set-output name=result::pwned")',
+      '    print("  ::notice::injected after spaces")',
+      '',
+    ].join('\n')
     const run = await runAction({
       server: gh,
       event: 'pull_request',
       eventPayload: pullRequestEvent(gh),
-      workspace: workspace(),
+      workspace: workspace({ 'loud.py': loud }),
       inputs: {
         ...COMMON,
         'baseline-path': baselinePath,
-        'entry-points': 'crunch=app.work:crunch\nnoisy=app.noisy:shout',
+        'entry-points': 'crunch=app.work:crunch\nwhisper=loud:whisper',
       },
       env: { FIXTURE_VARIANT: 'heavier' },
     })
     expect(run.code, dump(run)).toBe(1)
     const { live, text } = replay(run.stdout)
-    const titles = live.filter((c) => c.command === 'error').map((c) => c.properties.title ?? '(setFailed)')
-    // The diff-view annotation for the regression, the errored entry's, and the step's failure.
-    expect(titles).toEqual(expect.arrayContaining(['bytescope: crunch regressed', 'bytescope: noisy failed']))
-    expect(titles).toContain('(setFailed)')
-    expect(live.find((c) => c.properties.title === 'bytescope: crunch regressed')!.properties.file).toBe(
-      'project/app/work.py',
+    const errors = live.filter((c) => c.command === 'error')
+    // The diff-view annotation for the regression, and the step's failure.
+    const annotation = errors.find((c) => c.properties.title === 'bytescope: crunch regressed')
+    expect(annotation?.properties.file, run.stdout).toBe('project/app/work.py')
+    expect(errors.filter((c) => !c.properties.title).map((c) => c.message)).toEqual([
+      expect.stringMatching(/^crunch: memory peak /m),
+    ])
+    expect(fromUser(live)).toEqual([])
+
+    // A failing entry's output, traceback and message are shown as text too.
+    const failing = await runAction({
+      server: gh,
+      workspace: workspace({ 'loud.py': loud }),
+      inputs: { ...COMMON, 'baseline-path': baselinePath, 'entry-points': 'shout=loud:shout' },
+    })
+    const replayed = replay(failing.stdout)
+    expect(replayed.live.filter((c) => c.command === 'error').map((c) => c.properties.title)).toContain(
+      'bytescope: shout failed',
     )
-    // Everything the user's code printed is text.
-    expect(live.map((c) => c.message).join('\n')).not.toMatch(/pwned|injected annotation/)
-    expect(live.filter((c) => c.command === 'set-output')).toEqual([])
-    expect(text).toEqual(expect.arrayContaining(['::set-output name=result::pwned']))
-    expect(live.filter((c) => c.command === 'warning' && /injected/.test(c.message))).toEqual([])
+    expect(fromUser(replayed.live)).toEqual([])
+    expect(replayed.text).toEqual(expect.arrayContaining(['::set-output name=result::pwned']))
   }, 120_000)
 })
 
@@ -96,21 +146,9 @@ describe('baseline candidates', () => {
       },
     ]
     const local = await server()
-    local.addArtifact(local.addRun({ head_sha: 'a'.repeat(40) }), {
-      name: 'bytescope-baseline',
-      files: { 'bytescope-results.json': baselineText },
-    })
-    local.addArtifact(local.addRun({ head_sha: BASE_SHA }), {
-      name: 'bytescope-baseline',
-      files: { 'bytescope-results.json': JSON.stringify(forged) },
-    })
-    const run = await runAction({
-      server: local,
-      event: 'pull_request',
-      eventPayload: pullRequestEvent(local, { baseSha: BASE_SHA, headSha: HEAD_SHA }),
-      workspace: workspace(),
-      inputs: COMMON,
-    })
+    addBaseline(local, 'a'.repeat(40), baselineText)
+    addBaseline(local, BASE_SHA, JSON.stringify(forged))
+    const run = await pullRequest(local)
     expect(run.code, dump(run)).toBe(0)
     expect(run.outputs.result).toBe('pass')
     const { live, text } = replay(run.stdout)
@@ -122,21 +160,10 @@ describe('baseline candidates', () => {
 describe('a GitHub that never answers', () => {
   const stalled = async (stall: (gh: GitHubServer) => void) => {
     const local = await server()
-    local.addArtifact(local.addRun({ head_sha: BASE_SHA }), {
-      name: 'bytescope-baseline',
-      files: { 'bytescope-results.json': baselineText },
-    })
+    addBaseline(local, BASE_SHA, baselineText)
     stall(local)
     const started = Date.now()
-    const run = await runAction({
-      server: local,
-      event: 'pull_request',
-      eventPayload: pullRequestEvent(local, { baseSha: BASE_SHA, headSha: HEAD_SHA }),
-      workspace: workspace(),
-      inputs: COMMON,
-      env: { BYTESCOPE_REQUEST_TIMEOUT_MS: '1000' },
-      timeoutMs: 90_000,
-    })
+    const run = await pullRequest(local, { BYTESCOPE_REQUEST_TIMEOUT_MS: '1000' })
     return { run, seconds: (Date.now() - started) / 1000 }
   }
 

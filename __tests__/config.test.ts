@@ -1,33 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { ConfigError, DEFAULTS, loadConfig, SETTINGS, thresholdText, type RawSettings } from '../src/config.js'
+import { DEFAULTS, SETTINGS, thresholdText } from '../src/config.js'
 import { actionDefaults } from './support/action.js'
-
-function project(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bytescope-config-'))
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
-    writeFileSync(path.join(dir, name), text)
-  }
-  return dir
-}
-
-function load(settings: RawSettings, cwd = project()) {
-  return loadConfig({ settings, label: (key) => `input ${key}`, cwd })
-}
-
-function error(settings: RawSettings, cwd?: string): string {
-  try {
-    load(settings, cwd)
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError)
-    return (e as Error).message
-  }
-  throw new Error('expected a ConfigError')
-}
+import { error, load, project } from './support/config.js'
 
 describe('config from action inputs', () => {
   it('parses every input, with action.yml defaults giving the documented defaults', () => {

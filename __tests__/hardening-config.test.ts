@@ -1,10 +1,9 @@
 // Settings the harness reads too: numbers in one grammar with the same bounds, entry names by Python's rule.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, isEntryName, loadConfig, type RawSettings } from '../src/config.js'
+import { isEntryName, loadConfig, type RawSettings } from '../src/config.js'
+import { error as loadError, load as loadSettings, project } from './support/config.js'
 
 // The Pythons on this machine, found as the test runner (scripts/test.mjs) finds them.
 const FIND_PYTHONS = '../scripts/find-pythons.mjs'
@@ -12,27 +11,9 @@ const { findPythons } = (await import(FIND_PYTHONS)) as {
   findPythons: () => { found: { minor: string; executable: string }[] }
 }
 
-function project(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bytescope-config-'))
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
-    writeFileSync(path.join(dir, name), text)
-  }
-  return dir
-}
-
-const load = (settings: RawSettings, cwd = project()) =>
-  loadConfig({ settings: { 'entry-points': 'pkg.mod:main', ...settings }, label: (key) => `input ${key}`, cwd })
-
-function error(settings: RawSettings, cwd?: string): string {
-  try {
-    load(settings, cwd)
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError)
-    return (e as Error).message
-  }
-  throw new Error('expected a ConfigError')
-}
+/** The settings under test, with one entry. */
+const load = (settings: RawSettings) => loadSettings({ 'entry-points': 'pkg.mod:main', ...settings })
+const error = (settings: RawSettings) => loadError({ 'entry-points': 'pkg.mod:main', ...settings })
 
 describe('numbers in settings', () => {
   it('reads plain decimals with a fraction or an exponent, as the harness does', () => {

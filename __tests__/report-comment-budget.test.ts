@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { gate } from '../src/gate.js'
 import { COMMENT_BODY_MAX_LENGTH } from '../src/publish/comment.js'
 import { renderReport, type ReportContext } from '../src/report/index.js'
-import { entry, noisy, results } from './support/results.js'
+import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
 
 const html = (markdown: string): string =>
   micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] })
@@ -26,16 +26,7 @@ function regressed(count: number) {
   const names = Array.from({ length: count }, (_, i) => `entry_${String(i).padStart(3, '0')}`)
   const side = (instructions: number, peak: number, seed: number) =>
     results(names.map((name, i) => entry({ name, samples: noisy(1_000_000, 10, 0.02, seed + i), instructions, peak })))
-  return gate(side(110_000, 200_000, 1000), side(100_000, 100_000, 1), {
-    entryPoints: [],
-    timeThreshold: 0.05,
-    memoryThreshold: 0.01,
-    instructionsThreshold: 0.01,
-    maxPeakMemory: null,
-    significance: 0.05,
-    clock: 'wall',
-    timeStatistic: 'median',
-  })
+  return gate(side(110_000, 200_000, 1000), side(100_000, 100_000, 1), GATE_SETTINGS)
 }
 
 describe('the comment budget', () => {

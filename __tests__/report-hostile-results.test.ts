@@ -10,6 +10,7 @@ import { gate } from '../src/gate.js'
 import { renderReport, type BytecodeDiffReport, type ReportContext } from '../src/report/index.js'
 import { parseResults, type Results } from '../src/results.js'
 import schema from '../schema/results.schema.json' with { type: 'json' }
+import { GATE_SETTINGS } from './support/results.js'
 
 const html = (markdown: string): string =>
   micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] })
@@ -68,16 +69,7 @@ describe('a forged results file', () => {
   const diff = forgeAll(JSON.parse(readFileSync(`${dir}/diff.json`, 'utf8')) as Json, (path) =>
     /\/(tag|status)$/.test(path),
   ) as unknown as BytecodeDiffReport
-  const verdict = gate(head, base, {
-    entryPoints: [],
-    timeThreshold: 0.05,
-    memoryThreshold: 0.01,
-    instructionsThreshold: 0.01,
-    maxPeakMemory: null,
-    significance: 0.05,
-    clock: 'wall',
-    timeStatistic: 'median',
-  })
+  const verdict = gate(head, base, GATE_SETTINGS)
   const context: ReportContext = {
     repository: 'octo-org/octo-repo',
     serverUrl: 'https://github.com',

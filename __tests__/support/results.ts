@@ -1,5 +1,18 @@
 // Builds schema-valid results objects for gate and report unit tests, so each test states only what it is about.
+import type { GateSettings } from '../../src/gate.js'
 import type { Results, ResultsEntry } from '../../src/results.js'
+
+/** The gate's settings at their usual values: 5% time, 1% memory and instructions, p < 0.05 on wall medians. */
+export const GATE_SETTINGS: GateSettings = {
+  entryPoints: [],
+  timeThreshold: 0.05,
+  memoryThreshold: 0.01,
+  instructionsThreshold: 0.01,
+  maxPeakMemory: null,
+  significance: 0.05,
+  clock: 'wall',
+  timeStatistic: 'median',
+}
 
 export interface EntryOptions {
   name?: string
