@@ -106,7 +106,7 @@ describe('workflow commands', () => {
       env: { FIXTURE_VARIANT: 'heavier' },
     })
     expect(run.code, dump(run)).toBe(1)
-    const { live, text } = replay(run.stdout)
+    const { live } = replay(run.stdout)
     const errors = live.filter((c) => c.command === 'error')
     // The diff-view annotation for the regression, and the step's failure.
     const annotation = errors.find((c) => c.properties.title === 'bytescope: crunch regressed')
