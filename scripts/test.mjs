@@ -1,8 +1,10 @@
-// `npm test`: vitest, then the Python unittest suite on every CPython 3.10+ found on this machine.
+// `npm test`: vitest, then the Python unittest suite on every CPython 3.10+ found on this machine and on CPython 3.14
+// compiled to WebAssembly (the `pyodide` dev dependency, run by scripts/pyodide-tests.mjs), installed by npm ci.
 // Prints a line per interpreter and ends with one "N passed, N failed, N skipped" line for the whole run.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { clearTimeout, setTimeout } from 'node:timers'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findPythons, noPythonMessage } from './find-pythons.mjs'
@@ -12,8 +14,10 @@ const jobs = Math.max(1, Number(process.env.BYTESCOPE_TEST_JOBS ?? 2))
 // The runner's own tests point it at a scratch suite.
 const pythonTests = process.env.BYTESCOPE_PYTHON_TESTS ?? 'python/tests'
 const pythonTop = process.env.BYTESCOPE_PYTHON_TESTS ? pythonTests : 'python'
+// The whole suite takes about a minute there; a hang (nothing inside Pyodide can time itself out) fails the run.
+const pyodideTimeoutMs = 15 * 60 * 1000
 
-function run(command, args, { capture = false } = {}) {
+function run(command, args, { capture = false, timeoutMs } = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' })
     let output = ''
@@ -21,7 +25,16 @@ function run(command, args, { capture = false } = {}) {
       child.stdout.on('data', (d) => (output += d))
       child.stderr.on('data', (d) => (output += d))
     }
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }))
+    const timer =
+      timeoutMs &&
+      setTimeout(() => {
+        output += `\n(killed after ${timeoutMs / 1000}s)\n`
+        child.kill('SIGKILL')
+      }, timeoutMs)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? (signal ? 128 : 1), output })
+    })
     child.on('error', (error) => resolve({ code: 127, output: String(error) }))
   })
 }
@@ -68,33 +81,51 @@ async function vitest() {
   return { ok, ...counts }
 }
 
+/** The flag this Node needs for WebAssembly stack switching (JSPI), which asyncio.run() needs under Pyodide. */
+function stackSwitchingFlags() {
+  if (typeof globalThis.WebAssembly.Suspending === 'function') return [] // JSPI on by default
+  for (const flag of ['--experimental-wasm-jspi', '--experimental-wasm-stack-switching']) {
+    if (spawnSync(process.execPath, [flag, '-e', ''], { stdio: 'ignore' }).status === 0) return [flag]
+  }
+  return []
+}
+
 async function pythonSuites() {
   const { found, tried } = findPythons()
   if (found.length === 0) {
     console.error(noPythonMessage(tried))
     return { ok: false, passed: 0, failed: 1, skipped: 0 }
   }
-  console.log(`python: testing on ${found.map((p) => `${p.minor} (${p.executable})`).join(', ')}`)
+  console.log(`python: testing on ${found.map((p) => `${p.minor} (${p.executable})`).join(', ')}, 3.14 (pyodide)`)
+  const pyodide = {
+    name: '3.14 (pyodide)',
+    command: process.execPath,
+    args: [...stackSwitchingFlags(), 'scripts/pyodide-tests.mjs', pythonTests, pythonTop],
+    timeoutMs: pyodideTimeoutMs,
+  }
+  const args = ['-X', 'utf8', '-m', 'unittest', 'discover', '-s', pythonTests, '-t', pythonTop]
+  const suites = found.map((p) => ({ name: p.minor, command: p.executable, args, shown: p.executable }))
   const results = []
-  const queue = [...found]
+  const queue = [...suites, pyodide] // Pyodide last: it takes one core for its whole run
   const worker = async () => {
-    for (let python = queue.shift(); python; python = queue.shift()) {
+    for (let suite = queue.shift(); suite; suite = queue.shift()) {
       const started = Date.now()
-      const args = ['-X', 'utf8', '-m', 'unittest', 'discover', '-s', pythonTests, '-t', pythonTop]
-      const { code, output } = await run(python.executable, args, { capture: true })
+      const { code, output } = await run(suite.command, suite.args, { capture: true, timeoutMs: suite.timeoutMs })
       const counts = parseUnittest(output)
       const ok = code === 0 && counts.ok && counts.total > 0
+      // A run that died before unittest's summary (a crash, a timeout) counts as one failure.
+      if (!ok && counts.failed === 0) counts.failed = 1
       const seconds = ((Date.now() - started) / 1000).toFixed(1)
       // Failures print the whole output so the failing interpreter's tracebacks are in the log.
-      if (!ok) process.stdout.write(`\n----- Python ${python.minor} output -----\n${output}\n`)
+      if (!ok) process.stdout.write(`\n----- Python ${suite.name} output -----\n${output}\n`)
       console.log(
-        `python ${python.minor}: ${ok ? 'ok' : 'FAILED'}: ${counts.passed} passed, ${counts.failed} failed, ` +
-          `${counts.skipped} skipped in ${seconds}s (${python.executable})`,
+        `python ${suite.name}: ${ok ? 'ok' : 'FAILED'}: ${counts.passed} passed, ${counts.failed} failed, ` +
+          `${counts.skipped} skipped in ${seconds}s${suite.shown ? ` (${suite.shown})` : ''}`,
       )
       results.push({ ok, ...counts })
     }
   }
-  await Promise.all(Array.from({ length: Math.min(jobs, found.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker))
   return results.reduce(
     (a, r) => ({
       ok: a.ok && r.ok,

@@ -10,12 +10,14 @@ from unittest import mock
 from bytescope.bytecode import cli
 
 from .test_bytecode_support import SAMPLE, run_cli
+from tests.capabilities import requires_processes
 
 GOLDEN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "bytecode", "%d.%d" % sys.version_info[:2])
 UPDATE = os.environ.get("BYTESCOPE_UPDATE_GOLDEN") == "1"
 HEAD = SAMPLE.replace("total += len(x) * scale", "total += len(x) * self.scale").replace("return None", "return ()")
 
 
+@requires_processes
 class CliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -8,6 +8,7 @@ from bytescope.bytecode import code_hash, count_categories, normalize_code
 from bytescope.bytecode.registry import CATEGORIES
 
 from .test_bytecode_support import PYTHON_DIR, SAMPLE
+from tests.capabilities import requires_processes
 
 LOOP = """\
 def f(items, limit):
@@ -66,6 +67,7 @@ class NormalizeTest(unittest.TestCase):
         self.assertNotEqual(normalize_code(a), normalize_code(b))
         self.assertNotEqual(code_hash(a), code_hash(b))
 
+    @requires_processes
     def test_stable_across_processes_and_hash_seeds(self):
         # frozenset constants iterate in hash-seed order; code objects repr with addresses: neither may leak.
         source = 'def f(x):\n    return x in {"alpha", "beta", "gamma", "delta"}\n' + SAMPLE

@@ -3,7 +3,7 @@ import unittest
 
 from unittest import mock
 
-from bytescope.bytecode import records, registry
+from bytescope.bytecode import records, registry, symbolic
 
 
 def _fields(opname):
@@ -54,19 +54,25 @@ class RegistryTest(unittest.TestCase):
         self.assertEqual(store.category, "store")
 
     def test_analysis_of_unknown_opcode_never_crashes(self):
-        # Pretend the registry has never heard of LOAD_FAST: the analysis still explains and simulates it.
+        # What a future CPython (3.15+) does to bytescope: an opcode it emits is not in the registry. Pretend the
+        # registry has never heard of the one that loads ``x`` here (LOAD_FAST, or 3.14's LOAD_FAST_BORROW): the
+        # analysis still explains it generically, categorises it from dis's tables and simulates it exactly.
+        source = compile("def f(x):\n    return x + 1\n", "<t>", "exec")
+        load = next(i.opname for i in dis.get_instructions(source.co_consts[0]) if i.argval == "x")
         with mock.patch.dict(registry._TABLE), mock.patch.dict(registry._INFO, clear=True), mock.patch.dict(
             registry.CATEGORY_OF, clear=True
-        ), mock.patch.dict(registry.USES_ARG, clear=True), mock.patch.dict(records._explanations, clear=True):
-            del registry._TABLE["LOAD_FAST"]
-            infos = records.analyse(compile("def f(x):\n    return x + 1\n", "<t>", "exec"))
-            loads = [i for info in infos for i in info.instructions if i.baseopname == "LOAD_FAST"]
+        ), mock.patch.dict(registry.USES_ARG, clear=True), mock.patch.dict(
+            records._explanations, clear=True
+        ), mock.patch.dict(symbolic._RULES):
+            del registry._TABLE[load], symbolic._RULES[load]
+            infos = records.analyse(source)
+            loads = [i for info in infos for i in info.instructions if i.baseopname == load]
             self.assertTrue(loads)
-            self.assertIn("not in bytescope's registry", loads[0].explanation)
+            self.assertIn(f"`{load}` (not in bytescope's registry); argument x; net stack effect +1", loads[0].explanation)
             self.assertEqual(loads[0].category, "load")
+            self.assertEqual(loads[0].stack_after[-1], f"<{load}>")
             self.assertEqual(infos[1].max_depth, infos[1].co_stacksize)
-        self.assertTrue(registry.lookup("LOAD_FAST").known)
-
+        self.assertTrue(registry.lookup(load).known)
 
 if __name__ == "__main__":
     unittest.main()

@@ -9,6 +9,7 @@ from tests.test_harness_support import PROJECT, bytescope, results_validator
 
 from bytescope.harness.settings import SettingsError, read_config
 from bytescope.harness.targets import TargetError, parse_entry, parse_target
+from tests.capabilities import requires_processes
 
 
 class TargetParsingTest(unittest.TestCase):
@@ -73,6 +74,7 @@ class ConfigFileTest(unittest.TestCase):
             read_config("/nonexistent/bytescope.json")
 
 
+@requires_processes
 class CommandLineTest(unittest.TestCase):
     def assertUsageError(self, args, message):
         out = os.path.join(tempfile.mkdtemp(prefix="bytescope-test-"), "results.json")

@@ -12,6 +12,7 @@ from unittest import mock
 from tests.test_harness_support import FIXTURES, bytescope, harness_run
 
 from bytescope.harness import cli, diff
+from tests.capabilities import requires_processes
 
 DIFF_OPTIONS = ["--repeat", "1", "--warmup", "0", "--no-memory", "--instructions"]
 
@@ -24,6 +25,7 @@ def _run(side):
     return results
 
 
+@requires_processes
 class ResultsDiffTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -15,6 +15,7 @@ from tests.test_harness_support import PROJECT, PYTHON_DIR, EntriesRunTest, harn
 from bytescope.harness import orchestrator
 from bytescope.harness.settings import resolve
 from bytescope.harness.targets import parse_entry
+from tests.capabilities import requires_processes
 
 FAULT_ENTRIES = [
     "before=app.work:main",
@@ -163,6 +164,7 @@ class FaultsTest(EntriesRunTest):
         self.assertIsNone(entry["time"], "a failed call is not a timing sample")
 
 
+@requires_processes
 class HarnessFailureTest(unittest.TestCase):
     def test_a_worker_that_cannot_start_is_a_harness_failure_and_the_others_still_run(self):
         broken = os.path.join(tempfile.mkdtemp(prefix="bytescope-test-"), "boot.py")
@@ -184,6 +186,7 @@ class HarnessFailureTest(unittest.TestCase):
             self.assertEqual(validator.errors_at(validator.root["definitions"]["entry"], entry, "/"), [])
 
 
+@requires_processes
 class TimeoutTest(unittest.TestCase):
     def test_hang_is_killed_with_its_process_group_and_the_next_entry_runs(self):
         pid_file = os.path.join(tempfile.mkdtemp(prefix="bytescope-test-"), "child.pid")
@@ -216,6 +219,7 @@ class TimeoutTest(unittest.TestCase):
         self.assertEqual(results_validator().errors(results), [])
 
 
+@requires_processes
 @unittest.skipUnless(os.name == "posix", "SIGTERM delivery is POSIX")
 class TerminationTest(unittest.TestCase):
     def test_sigterm_takes_the_running_worker_and_its_children_down(self):

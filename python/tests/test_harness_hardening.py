@@ -9,6 +9,7 @@ import unittest
 
 from tests.test_harness_faults import _alive, _read
 from tests.test_harness_support import EntriesRunTest, bytescope, harness_run, results_validator
+from tests.capabilities import requires_processes
 
 from bytescope.harness.errors import MAX_MESSAGE_CHARS, invalid_measurements
 from bytescope.harness.targets import TargetError, check_entry_name
@@ -114,6 +115,7 @@ class InvalidMeasurementsTest(unittest.TestCase):
         self.assertIn("import_ns is True", invalid_measurements({"import_ns": True})["message"])
 
 
+@requires_processes
 class ForgedRecordTest(unittest.TestCase):
     def test_a_forged_record_loses_no_other_entrys_results(self):
         done, results = harness_run(
@@ -130,6 +132,7 @@ class ForgedRecordTest(unittest.TestCase):
         self.assertEqual(results_validator().errors(results), [])
 
 
+@requires_processes
 @unittest.skipUnless(os.path.isdir("/proc/self"), "adopting orphans needs Linux (PR_SET_CHILD_SUBREAPER)")
 class SessionChildrenTest(unittest.TestCase):
     def test_children_in_a_new_session_do_not_outlive_the_entry(self):
@@ -153,6 +156,7 @@ class SessionChildrenTest(unittest.TestCase):
         self.assertEqual(alive, [], "processes the entry started in their own session survived it")
 
 
+@requires_processes
 class SettingsGrammarTest(unittest.TestCase):
     def usage_error(self, *args):
         done = bytescope(["run", "--out", os.path.join(tempfile.gettempdir(), "unused.json"), *args])

@@ -17,6 +17,7 @@ from tests.test_harness_support import BASIC_ENTRIES, PROJECT, RUN_OPTIONS, basi
 from bytescope.bytecode.normalize import code_hash, normalize_code
 from bytescope.harness import instructions as instruction_methods
 from bytescope.harness import results as results_module
+from tests.capabilities import requires_processes
 
 LOOP_ENTRIES = ["loop10=app.work:loop_10", "loop20=app.work:loop_20"]
 
@@ -31,6 +32,7 @@ def _instructions_of(entry, qualname):
     return {f["qualname"]: f["count"] for f in entry["instructions"]["functions"]}[qualname]
 
 
+@requires_processes
 class BasicRunTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -133,6 +135,7 @@ class BasicRunTest(unittest.TestCase):
         self.assertFalse(output["truncated"])
 
 
+@requires_processes
 class InstructionExactnessTest(unittest.TestCase):
     """Ten more loop iterations execute exactly ten more copies of the loop body that ``dis`` shows."""
 
@@ -157,6 +160,7 @@ def _loop_body_length(code):
     return back - start + 1
 
 
+@requires_processes
 class DeterminismTest(unittest.TestCase):
     """A second run of the same entries: identical instruction counts and hashes, memory peaks within 1%."""
 
@@ -173,6 +177,7 @@ class DeterminismTest(unittest.TestCase):
                 self.assertLessEqual(abs(peak_a - peak_b), 0.01 * max(peak_a, peak_b))
 
 
+@requires_processes
 @unittest.skipUnless(len(instruction_methods.available_methods()) == 2, "sys.monitoring needs Python 3.12+")
 class InstructionMethodsAgreeTest(unittest.TestCase):
     """sys.monitoring and settrace count the same thing: the whole harness, once with each."""

@@ -15,6 +15,7 @@ import tempfile
 import unittest
 
 from tests.schema_check import Validator
+from tests.capabilities import requires_processes
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 PYTHON_DIR = os.path.dirname(TESTS_DIR)
@@ -70,6 +71,7 @@ def harness_run(key, entries, options=(), env=None, project=PROJECT):
     return _RUNS[key]
 
 
+@requires_processes  # the subclasses, too
 class EntriesRunTest(unittest.TestCase):
     """Tests that read one shared harness run: ``RUN`` is ``(key, entries, options)``; ``by_name`` maps its
     entries' names to their records."""
@@ -98,6 +100,7 @@ def basic_run():
     return harness_run("basic", BASIC_ENTRIES, RUN_OPTIONS)
 
 
+@requires_processes
 class ValidatorTest(unittest.TestCase):
     """The validator used to enforce the schema must itself reject what the schema forbids."""
 

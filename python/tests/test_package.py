@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+from tests.capabilities import requires_processes
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -15,6 +16,7 @@ def bytescope(*args):
 
 
 class Exports(unittest.TestCase):
+    @requires_processes
     def test_import_is_lazy_and_names_resolve(self):
         code = (
             "import sys, bytescope\n"
@@ -38,6 +40,7 @@ class Exports(unittest.TestCase):
             bytescope.NoSuchThing  # noqa: B018
 
 
+@requires_processes
 class Dispatch(unittest.TestCase):
     def test_help_and_version(self):
         done = bytescope("--help")

@@ -13,6 +13,7 @@ import unittest
 
 from bytescope.profiling import Profiler
 from bytescope.profiling.tree import function_rows
+from tests.capabilities import requires_cpu_clock, requires_threads
 
 HERE = __file__
 
@@ -499,6 +500,7 @@ class ActivationBoundaries(unittest.TestCase):
         with self.assertRaises(ValueError):
             Profiler().report(sort="name")
 
+    @requires_cpu_clock
     def test_cpu_clock_excludes_sleep(self):
         profiler = Profiler(clock="cpu")
         with profiler:
@@ -507,6 +509,7 @@ class ActivationBoundaries(unittest.TestCase):
         self.assertLess(profiler.data.total_ns, 20_000_000)
 
 
+@requires_threads
 class Threads(unittest.TestCase):
     def test_every_thread_is_profiled_per_thread_and_merged(self):
         def work_a():

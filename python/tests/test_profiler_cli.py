@@ -8,6 +8,7 @@ import sys
 import tempfile
 import textwrap
 import unittest
+from tests.capabilities import requires_processes
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,6 +47,7 @@ def bytescope(*args, cwd=None):
     )
 
 
+@requires_processes
 class ProfileCommand(unittest.TestCase):
     def setUp(self):
         self.directory = tempfile.TemporaryDirectory()
@@ -133,6 +135,7 @@ class ProfileCommand(unittest.TestCase):
         self.assertNotIn("Traceback", result.stderr)
 
 
+@requires_processes
 class CompareCommand(unittest.TestCase):
     def test_compares_two_saved_profiles_and_rejects_bad_files(self):
         with tempfile.TemporaryDirectory() as directory:

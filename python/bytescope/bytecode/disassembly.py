@@ -15,6 +15,9 @@ from .registry import Memo
 
 JUMP_OPCODES = frozenset(getattr(dis, "hasjump", ())) | frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
 CONST_OPCODES = frozenset(dis.hasconst)
+# 3.14's LOAD_SMALL_INT carries its value in the argument and dis shows no argrepr: without one, ``x - 1`` and
+# ``x - 2`` would normalise (and hash) alike.
+_SMALL_INT = dis.opmap.get("LOAD_SMALL_INT")
 _KW_NAMES = dis.opmap.get("KW_NAMES")
 # Quickened (specialised) opnames back to the base instruction they stand for.
 _DEOPT = {spec: base for base, specs in getattr(dis, "_specializations", {}).items() for spec in specs}
@@ -145,7 +148,12 @@ def read(code: CodeType) -> Listing:
     argreprs = list(columns[_FIELD["argrepr"]])
     opnames = list(map(_DEOPT.get, shown, shown)) if _DEOPT else shown
     jumps = list(_indices(JUMP_OPCODES.__contains__, opcodes))
-    jump_targets = set(map(argvals.__getitem__, jumps))
+    # A "jump" whose argument says where control came *from* is no jump (3.14's END_ASYNC_FOR names the SEND of
+    # its loop, for sys.monitoring): it falls through, and its argument is shown as a label like a target.
+    references = [k for k in jumps if argreprs[k].startswith("from ")]
+    if references:
+        jumps = [k for k in jumps if not argreprs[k].startswith("from ")]
+    jump_targets = set(map(argvals.__getitem__, jumps + references))
     if entries:
         jump_targets.update(e.target for e in entries)
     labels = dict(zip(sorted(jump_targets), map("L{}".format, count(1))))
@@ -153,6 +161,11 @@ def read(code: CodeType) -> Listing:
     for k in jumps:
         targets[k] = argvals[k]
         argreprs[k] = f"to {labels[argvals[k]]}"
+    for k in references:
+        argreprs[k] = f"from {labels[argvals[k]]}"
+    if _SMALL_INT is not None:
+        for k in _indices(_SMALL_INT.__eq__, opcodes):
+            argreprs[k] = repr(argvals[k])
     if _KW_NAMES is not None:
         for k in _indices(_KW_NAMES.__eq__, opcodes):
             # 3.11's dis does not resolve KW_NAMES' constant; without it keyword renames would be invisible.

@@ -14,7 +14,7 @@ from types import CodeType
 from typing import Dict, Iterable, List
 
 from . import disassembly
-from .registry import CATEGORY_OF
+from .registry import category
 
 _EXTENDED_ARG = "EXTENDED_ARG"
 
@@ -30,7 +30,7 @@ def normalize_listing(listing: disassembly.Listing) -> List[dict]:
             {
                 "opname": opname,
                 "argrepr": argrepr,
-                "category": CATEGORY_OF[opname],
+                "category": category(opname, argrepr),
                 "label": label or carried_label,
                 "line": line,
             }

@@ -9,7 +9,7 @@ from types import CodeType
 from typing import Any, List, NamedTuple, Optional, Tuple
 
 from . import disassembly, stack
-from .registry import CATEGORY_OF, USES_ARG, lookup
+from .registry import USES_ARG, category, lookup
 
 
 class Instruction(NamedTuple):
@@ -103,7 +103,7 @@ def build_code_info(qualname: str, code: CodeType) -> CodeInfo:
     rows = zip(
         repeat(qualname, n), repeat(code, n), listing.offsets, listing.shown_opnames, opnames, args, argvals,
         argreprs, listing.lines, listing.targets, target_labels, listing.own_labels,
-        map(CATEGORY_OF.__getitem__, opnames), explanations, sim.before, sim.after, sim.stacks,
+        map(category, opnames, argreprs), explanations, sim.before, sim.after, sim.stacks,
     )
     return CodeInfo(
         qualname, code, code.co_firstlineno, code.co_stacksize, sim.max_depth, sim.start_depth, sim.dead_max_depth,

@@ -97,6 +97,8 @@ def _binary_text(a: str, b: str, sym: str) -> str:
         sym = sym[:-1]  # in-place operator: show the operation
     if sym.startswith("bool(") and sym.endswith(")"):
         sym = sym[5:-1]  # 3.13 COMPARE_OP that also converts to bool
+    if sym == "[]":  # 3.14: subscript is BINARY_OP []
+        return _short(f"{_operand(a)}[{b}]")
     return _short(f"{_operand(a)} {sym} {_operand(b)}")
 
 
@@ -233,6 +235,12 @@ def _before_with(exit_name: str, enter: str):
     return rule
 
 
+def _load_special(s, op, k, ctx):
+    """3.14 ``with``: the manager's ``__enter__``/``__exit__`` (or async twins), then self."""
+    owner = s.pop() if s else "?"
+    s.extend((_short(f"{_operand(owner)}.{op.argrepr}"), SELF_OR_NULL))
+
+
 def _store_fast_load_fast(s, op, k, ctx):
     if s:
         s.pop()
@@ -243,19 +251,23 @@ _RULES: Dict[str, Callable] = {
     "LOAD_FAST": _push_argrepr,
     "LOAD_FAST_CHECK": _push_argrepr,
     "LOAD_FAST_AND_CLEAR": _push_argrepr,
+    "LOAD_FAST_BORROW": _push_argrepr,
+    "LOAD_COMMON_CONSTANT": _push_argrepr,
     "LOAD_DEREF": _push_argrepr,
     "LOAD_NAME": _push_argrepr,
     "LOAD_CLASSDEREF": _push_argrepr,
     "LOAD_CONST": _push_argrepr,
-    "LOAD_SMALL_INT": _push("{op.arg}"),
+    "LOAD_SMALL_INT": _push_argrepr,
     "LOAD_CLOSURE": _push("<cell {op.argrepr}>"),
     "LOAD_FAST_LOAD_FAST": lambda s, op, k, ctx: s.extend(str(v) for v in op.argval),
+    "LOAD_FAST_BORROW_LOAD_FAST_BORROW": lambda s, op, k, ctx: s.extend(str(v) for v in op.argval),
     "STORE_FAST_LOAD_FAST": _store_fast_load_fast,
     "LOAD_GLOBAL": _load_global,
     "LOAD_ATTR": _load_attr,
     "LOAD_METHOD": _load_attr,
     "LOAD_SUPER_ATTR": _load_super,
     "LOAD_ASSERTION_ERROR": _push("AssertionError"),
+    "LOAD_SPECIAL": _load_special,
     "LOAD_BUILD_CLASS": _push("__build_class__"),
     "LOAD_LOCALS": _push("locals()"),
     "LOAD_FROM_DICT_OR_DEREF": _replace_top("{op.argval}"),
@@ -291,6 +303,8 @@ _RULES: Dict[str, Callable] = {
     "BUILD_MAP": _reduce(_pairs),
     "BUILD_CONST_KEY_MAP": _reduce(_const_key_map),
     "BUILD_STRING": _reduce(_build_string),
+    "BUILD_INTERPOLATION": _reduce(lambda p, op: f"<interpolation of {p[0]}>" if p else "?"),
+    "BUILD_TEMPLATE": _reduce(lambda p, op: "<t-string template>"),
     "LIST_TO_TUPLE": _replace_top("tuple({x})"),
     "UNPACK_SEQUENCE": _unpack,
     "FORMAT_VALUE": _reduce(lambda p, op: f"format({p[0]}{', ' + p[1] if len(p) > 1 else ''})"),

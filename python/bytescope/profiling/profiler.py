@@ -15,8 +15,9 @@ from .tree import ROOT_FUNCTION, CallNode
 
 CLOCKS = {  # seconds, as floats: see collector.py
     "wall": time.perf_counter,
-    # CPU time of the running thread: per-thread trees stay exact when several threads run.
-    "cpu": time.thread_time,
+    # CPU time of the running thread: per-thread trees stay exact when several threads run. Emscripten (Pyodide) has
+    # no thread_time, and no threads either, so there the process's CPU time is the one thread's.
+    "cpu": getattr(time, "thread_time", time.process_time),
 }
 SORT_KEYS = ("total", "own", "calls")
 _MAX_UNPROCESSED = 64  # raw trees kept before they are processed (a decorated function called many times)
