@@ -64,8 +64,34 @@ class StackSimulationTest(unittest.TestCase):
         self.assertIn("<exception>", seen)
         self.assertIn("print('done', sep='')", seen)
         self.assertIn("open(path)", seen)
+        self.assertIn("open(path).__enter__()", seen)  # 3.14 looks the method up with LOAD_SPECIAL
         if dis.opmap.get("PUSH_NULL") is not None:
             self.assertIn("<NULL>", seen)
+
+    def test_subscript_and_small_integers_on_every_version(self):
+        # 3.14 compiles ``items[1]`` to ``BINARY_OP []`` and ``1`` to LOAD_SMALL_INT, whose dis argrepr is empty.
+        v = BytecodeVisualizer("def f(items):\n    return items[1] - 300\n")
+        f = next(i for i in v.code_objects if i.qualname == "f")
+        seen = {value for i in f.instructions if i.stack_after for value in i.stack_after}
+        self.assertIn("items[1] - 300", seen)
+        subscript = next(i for i in f.instructions if i.baseopname in ("BINARY_SUBSCR", "BINARY_OP") and "-" not in i.argrepr)
+        self.assertEqual(subscript.category, "subscript")
+        self.assertIn("container[key]", subscript.explanation)
+
+    def test_template_strings(self):
+        source = 'def f(x, w):\n    return t"a{x!r:>{w}}"\n'
+        try:
+            compile(source, "<t>", "exec")
+        except SyntaxError:
+            self.skipTest("t-strings are 3.14+")
+        v = BytecodeVisualizer(source)
+        f = next(i for i in v.code_objects if i.qualname == "f")
+        check_edges(self, f)
+        self.assertEqual(f.max_depth, f.co_stacksize)
+        build = next(i for i in f.instructions if i.baseopname == "BUILD_INTERPOLATION")
+        self.assertIn("and its format spec", build.explanation)
+        self.assertEqual(build.stack_after[-1], "<interpolation of x>")
+        self.assertEqual(f.instructions[-2].stack_after[-1], "<t-string template>")
 
     def test_generators_start_where_the_version_does(self):
         gen = next(i for i in self.v.code_objects if i.qualname == "gen")
