@@ -1,8 +1,8 @@
-// `node scripts/pyodide-tests.mjs TESTS TOP [PATTERN]`: the Python suite on CPython 3.14 compiled to WebAssembly (the `pyodide`
-// dev dependency), for `npm test` while no native 3.14 is installable here. One interpreter instance runs the whole
-// suite, as `python -m unittest discover -s TESTS -t TOP` would, and prints unittest's own output; the exit status
-// says whether it passed. scripts/test.mjs runs this in a child process so a runtime abort or a hang (Pyodide has no
-// threads, so nothing inside can time it out) is bounded and reported there.
+// `node scripts/pyodide-tests.mjs TESTS TOP [PATTERN]`: the Python suite on CPython 3.14 compiled to WebAssembly
+// (the `pyodide` dev dependency), for `npm test` while no native 3.14 is installable here. One interpreter instance
+// runs the whole suite, as `python -m unittest discover -s TESTS -t TOP` would, and prints unittest's own output;
+// the exit status says whether it passed. scripts/test.mjs runs this in a child process so a runtime abort or a hang
+// (Pyodide has no threads, so nothing inside can time it out) is bounded and reported there.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadPyodide } from 'pyodide'
