@@ -55,4 +55,26 @@ describe('scripts/test.mjs', () => {
     expect(result.status).toBe(1)
     expect(result.stdout).toMatch(/^\d+ passed, \d+ failed, \d+ skipped$/m)
   })
+
+  it('reports a test that ends the Pyodide runtime in one line, with its exit status', () => {
+    const suite = path.join(scratch, 'dies')
+    spawnSync('mkdir', ['-p', suite])
+    writeFileSync(
+      path.join(suite, 'test_dies.py'),
+      [
+        'import os, unittest',
+        'class Dies(unittest.TestCase):',
+        '    def test_exit(self):',
+        '        os._exit(7)',
+        '',
+      ].join('\n'),
+    )
+    const result = spawnSync(process.execPath, [path.join(root, 'scripts/pyodide-tests.mjs'), suite, suite], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    expect(result.status).toBe(7)
+    expect(result.stderr).toContain('pyodide runtime ended: Program terminated with exit(7)')
+    expect(result.stderr.length).toBeLessThan(2000) // not Node's print of the minified runtime
+  })
 })

@@ -12,6 +12,15 @@ const [tests, top] = process.argv.slice(2, 4).map((p) => path.resolve(root, p))
 const pattern = process.argv[4] ?? 'test*.py'
 const write = (stream) => ({ write: (bytes) => (stream.write(bytes), bytes.length) })
 
+// A test that ends the runtime (os._exit, an abort) surfaces here: report it in one line, not with Node's default
+// print of the minified runtime's source line.
+const fatal = (error) => {
+  process.stderr.write(`pyodide runtime ended: ${error?.message ?? error}\n`)
+  process.exit(error?.status || 1)
+}
+process.on('uncaughtException', fatal)
+process.on('unhandledRejection', fatal)
+
 const pyodide = await loadPyodide({ env: { ...process.env, HOME: '/home/pyodide' } })
 pyodide.setStdout(write(process.stdout))
 pyodide.setStderr(write(process.stderr))
