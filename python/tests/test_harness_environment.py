@@ -13,6 +13,7 @@ import unittest
 from unittest import mock
 
 from tests.test_harness_support import PYTHON_DIR, bytescope, results_validator
+from tests.capabilities import requires_processes
 
 from bytescope.harness import environment, orchestrator
 
@@ -137,6 +138,7 @@ class ImportsMessageTest(unittest.TestCase):
             self.assertEqual(run.imported, kept)
 
 
+@requires_processes
 class RecordedEnvironmentTest(unittest.TestCase):
     """A real run: the worker reports what the entry imported, the parent records the distributions' versions."""
 
