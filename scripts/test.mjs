@@ -14,7 +14,8 @@ const jobs = Math.max(1, Number(process.env.BYTESCOPE_TEST_JOBS ?? 2))
 // The runner's own tests point it at a scratch suite.
 const pythonTests = process.env.BYTESCOPE_PYTHON_TESTS ?? 'python/tests'
 const pythonTop = process.env.BYTESCOPE_PYTHON_TESTS ? pythonTests : 'python'
-// The whole suite takes about a minute there; a hang (nothing inside Pyodide can time itself out) fails the run.
+// The suite takes 1.5-3 minutes there (measured under load); a hang (nothing inside Pyodide can time itself out)
+// fails the run.
 const pyodideTimeoutMs = 15 * 60 * 1000
 
 function run(command, args, { capture = false, timeoutMs } = {}) {
