@@ -99,6 +99,8 @@ class EntryRun:
             "channel": channel_path,
             "name": self.entry.name,
             "project_dir": self.settings.cwd,
+            "python_path": self.settings.python_path,
+            "tree": self.settings.tree,
             "target_parts": {"text": target.text, "module": target.module, "path": target.path, "attr": target.attr},
             "repeat": self.settings.repeat,
             "kill_at": self.kill_at,
@@ -106,6 +108,7 @@ class EntryRun:
             "memory": self.settings.memory,
             "instructions": self.settings.instructions,
             "instructions_method": self.settings.instructions_method,
+            "profile": self.settings.profile,
         }
 
     def _handle(self, message):

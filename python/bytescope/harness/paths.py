@@ -66,6 +66,12 @@ class PathNamer:
         """True for a source file of the user's project (not stdlib, site-packages or bytescope itself)."""
         return self._classify(filename)[0] == "project"
 
+    def is_foreign(self, filename, tree):
+        """True for a source file that is neither in ``tree`` nor installed (stdlib, site-packages, bytescope):
+        code that came from another checkout."""
+        label, _ = self._classify(filename)
+        return label is None and os.path.isabs(filename) and not _within(_norm(filename), _norm(tree))
+
     def is_harness(self, filename):
         return self._classify(filename)[0] == "<bytescope>"
 

@@ -18,7 +18,17 @@ MAX_TIMEOUT_SECONDS = 86400
 # The one grammar of a number given as text, in both languages: plain decimal, optional fraction and exponent.
 NUMBER_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
-DEFAULTS = {"repeat": 20, "warmup": 3, "timeout": 300.0, "memory": True, "instructions": False, "cwd": "."}
+DEFAULTS = {
+    "repeat": 20,
+    "warmup": 3,
+    "timeout": 300.0,
+    "memory": True,
+    "instructions": False,
+    "profile": True,
+    "cwd": ".",
+    "python_path": None,
+    "tree": None,
+}
 
 CONFIG_HELP = """\
 config file (--config FILE.json), every key optional except entries and out (unless given as options):
@@ -29,7 +39,11 @@ config file (--config FILE.json), every key optional except entries and out (unl
     "timeout": 300,        seconds per entry for all its measurements (> 0, <= 86400)
     "memory": true,        tracemalloc pass
     "instructions": false, count executed bytecode instructions
-    "cwd": ".",            project directory: working directory of the entries and first on sys.path
+    "profile": true,       profile one call (and capture the bytecode of the functions it ran)
+    "cwd": ".",            project directory: working directory of the entries
+    "python_path": ["src"], directories put first on sys.path, relative to cwd (default: [cwd])
+    "tree": null,          a checkout every entry's code must come from (an entry imported from elsewhere is
+                           an error): base and head side by side must each measure their own code
     "out": "results.json"  where to write the results
   }
 relative cwd and out are resolved against the directory the command runs in; script TARGETs against cwd.
@@ -51,7 +65,10 @@ class Settings(NamedTuple):
     memory: bool
     instructions: bool
     instructions_method: Optional[str]  # None: the fastest this Python has
+    profile: bool
     cwd: str  # absolute project directory
+    python_path: List[str]  # absolute directories, first on the entries' sys.path
+    tree: Optional[str]  # absolute directory the entries' code must lie in, or None
     out: str  # absolute results path
 
     def to_dict(self):
@@ -106,6 +123,12 @@ def _check_path(key, value):
     return value
 
 
+def _check_paths(key, value):
+    if not isinstance(value, list) or not value:
+        raise SettingsError(f"{key} must be a non-empty list of directories, got {value!r}")
+    return [_check_path(f"{key}[{i}]", item) for i, item in enumerate(value)]
+
+
 def _config_entry(index, item):
     where = f"entries[{index}]"
     if isinstance(item, str):
@@ -154,8 +177,12 @@ def _validate(key, value):
         return _check_int(key, value, 1 if key == "repeat" else 0)
     if key == "timeout":
         return _check_timeout(value)
-    if key in ("memory", "instructions"):
+    if key in ("memory", "instructions", "profile"):
         return _check_bool(key, value)
+    if key == "python_path":
+        return _check_paths(key, value)
+    if key == "tree" and value is None:
+        return None
     return _check_path(key, value)
 
 
@@ -185,6 +212,13 @@ def resolve(options, config_path=None):
     cwd = os.path.abspath(merged["cwd"])
     if not os.path.isdir(cwd):
         raise SettingsError(f"working directory {merged['cwd']!r} does not exist")
+    python_path = [os.path.abspath(os.path.join(cwd, p)) for p in merged["python_path"] or ["."]]
+    for given, directory in zip(merged["python_path"] or [], python_path):
+        if not os.path.isdir(directory):
+            raise SettingsError(f"python_path {given!r} is not a directory (looked for {directory})")
+    tree = os.path.abspath(merged["tree"]) if merged["tree"] else None
+    if tree is not None and not os.path.isdir(tree):
+        raise SettingsError(f"tree {merged['tree']!r} is not a directory")
     return Settings(
         entries=entries,
         repeat=merged["repeat"],
@@ -193,6 +227,9 @@ def resolve(options, config_path=None):
         memory=merged["memory"],
         instructions=merged["instructions"],
         instructions_method=method,
+        profile=merged["profile"],
         cwd=cwd,
+        python_path=python_path,
+        tree=tree,
         out=os.path.abspath(merged["out"]),
     )

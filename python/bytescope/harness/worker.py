@@ -15,7 +15,7 @@ import time
 
 from ..profiling import Profiler
 from ..profiling.memory import MemoryTracker
-from . import capture, environment, loader, profile_data
+from . import capture, environment, loader, profile_data, tree_check
 from .channel import ChannelWriter
 from .errors import error_record, invalid_measurements, is_exit_zero
 from .instructions import InstructionCounter
@@ -84,7 +84,9 @@ class Measurement:
             os._exit(0)
 
     def run(self):
-        steps = [self._import, self._freeze, self._warmup, self._timing, self._profile]
+        steps = [self._import, self._freeze, self._warmup, self._timing]
+        if self.spec.get("profile", True):
+            steps.append(self._profile)
         if self.spec["memory"]:
             steps.append(self._memory)
         if self.spec["instructions"]:
@@ -92,6 +94,7 @@ class Measurement:
         try:
             for step in steps:
                 step()
+            self._check_ran_in_tree()
         except _Failed as failure:
             self.record["status"] = "error"
             self.record["error"] = failure.error
@@ -113,6 +116,27 @@ class Measurement:
         except BaseException as error:  # noqa: B036 - an import can raise anything, SystemExit included
             raise _Failed(error_record(error, "import")) from None
         self.record["import_ns"] = wall_clock() - start
+        self._check_imported_from_tree()
+
+    def _check_imported_from_tree(self):
+        """With a ``tree`` (base and head measured side by side), the entry's module must be that tree's own: an
+        editable install or an installed copy would silently measure the other side's code."""
+        tree = self.spec.get("tree")
+        if tree is None or self.target.path is not None:
+            return  # scripts are found relative to the project directory, which lies in the tree
+        module = sys.modules.get(self.target.module)
+        where = getattr(module, "__file__", None)
+        if where is not None and tree_check.within(where, tree):
+            return
+        raise _Failed(tree_check.outside_error(self.target.module, where, tree, "import"))
+
+    def _check_ran_in_tree(self):
+        tree = self.spec.get("tree")
+        if tree is None:
+            return
+        for filename, _, qualname in self._raw_locations:
+            if self.namer.is_foreign(filename, tree):
+                raise _Failed(tree_check.foreign_function_error(qualname, filename, tree, "capture"))
 
     def _freeze(self):
         # Everything alive now (the interpreter's, the harness's, the entry's imports) moves out of the collector's
@@ -248,10 +272,11 @@ def _flush_output():
 
 
 def _isolate(spec):
-    """The interpreter state a directly run entry would see: its project first on sys.path, its cwd."""
+    """The interpreter state a directly run entry would see: its python path (the project by default) first on
+    sys.path, its cwd."""
     os.chdir(spec["project_dir"])
     bytescope_root = sys.path.pop(0)
-    sys.path.insert(0, spec["project_dir"])
+    sys.path[0:0] = spec.get("python_path") or [spec["project_dir"]]
     sys.path.append(bytescope_root)
 
 
