@@ -58,7 +58,8 @@ export function parseArgs(argv: readonly string[]): CommandLine {
     if (name === 'output-dir') line.outputDir = value
     else if (name === 'results') line.resultsPath = value
     // Entry points may be given one flag each; they add up like lines of the input.
-    else if (name === 'entry-points' && settings[name] !== undefined) settings[name] += `\n${value}`
+    else if ((name === 'entry-points' || name === 'python-path') && settings[name] !== undefined)
+      settings[name] += `\n${value}`
     else settings[name] = value
   }
   return line
@@ -93,6 +94,7 @@ function metavar(kind: string): string {
     {
       entries: '[NAME=]TARGET',
       path: 'PATH',
+      paths: 'DIR',
       int: 'N',
       seconds: 'SECONDS',
       percent: 'PCT%',

@@ -22,6 +22,12 @@ export interface Config {
   python: string | null
   /** Absolute path of the user's project directory. */
   workingDirectory: string
+  /** Directories put first on sys.path, relative to the working directory ('/'-separated); ['.'] by default. */
+  pythonPath: string[]
+  /** How time is compared: base and head measured side by side in this job, or head against a stored baseline. */
+  compare: 'auto' | 'same-runner' | 'artifact'
+  /** The commit same-runner mode measures as the base; null for the pull request's merge-base. */
+  baseRef: string | null
   repeat: number
   warmup: number
   /** Seconds per entry. */
@@ -81,9 +87,11 @@ export const DEFAULTS = {
   uploadBaseline: 'auto' as Tristate,
   comment: 'auto' as const,
   failOnRegression: true,
+  compare: 'auto' as const,
 }
 
-type Kind = 'entries' | 'string' | 'path' | 'int' | 'seconds' | 'percent' | 'probability' | 'size' | 'bool' | 'choice'
+type Kind =
+  'entries' | 'string' | 'path' | 'paths' | 'int' | 'seconds' | 'percent' | 'probability' | 'size' | 'bool' | 'choice'
 
 /** One setting, spelled the same as action input, TOML key and CLI flag. */
 export interface Setting {
@@ -178,6 +186,25 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'percent',
     inFile: true,
     help: `executed instructions growth that fails (default: ${thresholdText(DEFAULTS.instructionsThreshold)})`,
+  },
+  {
+    key: 'python-path',
+    kind: 'paths',
+    inFile: true,
+    help: 'directories first on sys.path, relative to the working directory, e.g. src (default: .)',
+  },
+  {
+    key: 'compare',
+    kind: 'choice',
+    inFile: true,
+    choices: ['auto', 'same-runner', 'artifact'],
+    help: 'measure base and head side by side, or compare with the baseline artifact (default: auto)',
+  },
+  {
+    key: 'base-ref',
+    kind: 'string',
+    inFile: false,
+    help: "the commit same-runner mode measures as the base (default: the pull request's merge-base)",
   },
   { key: 'baseline-path', kind: 'path', inFile: true, help: 'a results JSON to compare with (wins over artifacts)' },
   {
@@ -285,6 +312,9 @@ export function loadConfig(sources: ConfigSources): Config {
     entryPoints,
     python: setting('python', parseString) ?? null,
     workingDirectory,
+    pythonPath: setting('python-path', (v, where) => parsePythonPath(v, where, workingDirectory)) ?? ['.'],
+    compare: (setting('compare', choice('compare')) as Config['compare']) ?? DEFAULTS.compare,
+    baseRef: fromInput('base-ref', parseString) ?? null,
     repeat: setting('repeat', int('repeat')) ?? DEFAULTS.repeat,
     warmup: setting('warmup', int('warmup')) ?? DEFAULTS.warmup,
     timeout: setting('timeout', parseSeconds) ?? DEFAULTS.timeout,
@@ -559,6 +589,26 @@ function parseKey(value: unknown, where: string): string {
     )
   }
   return key
+}
+
+/** Lines (an input) or a TOML string or array; each a directory inside the project, kept relative so that it names
+ * the same directory in the base's checkout. */
+function parsePythonPath(value: unknown, where: string, projectDir: string): string[] {
+  const items = Array.isArray(value)
+    ? value.map((item, index) => parseString(item, `${where} item ${index + 1}`))
+    : parseString(value, where)
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean)
+  return items.map((item) => {
+    const absolute = path.resolve(projectDir, item)
+    const relative = path.relative(projectDir, absolute)
+    if (relative.startsWith('..') || path.isAbsolute(relative))
+      throw invalid(where, item, `a directory inside the project directory ${projectDir}`)
+    if (!existsSync(absolute) || !statSync(absolute).isDirectory())
+      throw invalid(where, item, `an existing directory (${absolute} is not one)`)
+    return relative.split(path.sep).join('/') || '.'
+  })
 }
 
 function parseEntryLines(value: unknown, where: string): EntryPoint[] {

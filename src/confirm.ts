@@ -5,7 +5,7 @@
 // nothing.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Config } from './config.js'
+import type { Config, EntryPoint } from './config.js'
 import { gate } from './gate.js'
 import { runHarness, type Interpreter } from './harness.js'
 import type { Log } from './log.js'
@@ -17,17 +17,24 @@ export interface Confirmed {
   verdict: Verdict
   /** Head results with the re-measured samples pooled in (written back to the results file). */
   results: Results
+  /** The base with its re-measured samples pooled in (same-runner mode re-measures both sides). */
+  base: Results | null
 }
+
+/** Measures the suspects again: head only (artifact mode), or head and base side by side (same-runner mode). */
+export type Remeasure = (suspects: EntryPoint[], attempt: number) => Promise<{ head: Results; base: Results | null }>
 
 export async function confirmTimeRegressions(
   config: Config,
   interpreter: Interpreter,
   head: { results: Results; resultsPath: string },
-  base: Results | null,
+  initialBase: Results | null,
   outputDir: string,
   log: Log,
+  remeasure: Remeasure = remeasureHead(config, interpreter, outputDir, log),
 ): Promise<Confirmed> {
   let results = head.results
+  let base = initialBase
   let verdict = gate(results, base, config)
   for (let attempt = 1; attempt <= config.timeConfirmations; attempt++) {
     const suspects = new Set(verdict.entries.filter((e) => timeRegressed(e.metrics)).map((e) => e.name))
@@ -35,42 +42,59 @@ export async function confirmTimeRegressions(
     log.info(
       `bytescope: time regressed for ${suspects.size} ${suspects.size === 1 ? 'entry' : 'entries'}; measuring again to confirm (${attempt}/${config.timeConfirmations})`,
     )
+    const again = await remeasure(
+      config.entryPoints.filter((e) => suspects.has(e.name)),
+      attempt,
+    )
+    results = pool(results, again.head)
+    if (base && again.base) base = pool(base, again.base)
+    verdict = gate(results, base, config)
+  }
+  if (results !== head.results) writeFileSync(head.resultsPath, JSON.stringify(results))
+  return { verdict, results, base }
+}
+
+/** Only time is in question: memory and instructions are exact and already measured. */
+export function timeOnly(config: Config, entryPoints: EntryPoint[]): Config {
+  return { ...config, entryPoints, memory: false, instructions: false }
+}
+
+function remeasureHead(config: Config, interpreter: Interpreter, outputDir: string, log: Log): Remeasure {
+  return async (suspects, attempt) => {
     const again = await runHarness(
-      // Only time is in question: memory and instructions are exact and already measured.
-      {
-        ...config,
-        entryPoints: config.entryPoints.filter((e) => suspects.has(e.name)),
-        memory: false,
-        instructions: false,
-      },
+      timeOnly(config, suspects),
       interpreter,
       path.join(outputDir, `confirm-${attempt}`),
       log,
     )
-    results = pool(results, again.results)
-    verdict = gate(results, base, config)
+    return { head: again.results, base: null }
   }
-  if (results !== head.results) writeFileSync(head.resultsPath, JSON.stringify(results))
-  return { verdict, results }
 }
 
 function timeRegressed(metrics: Verdict['entries'][number]['metrics']): boolean {
   return metrics.some((m) => m.metric === 'time' && m.status === 'regression')
 }
 
-/** `results` with each entry's timings extended by the same entry's timings in `more` (when both measured ok). */
+/**
+ * `results` with each entry's timings extended by the same entry's timings in `more` (when both measured ok); when
+ * the entry's timings are kept by round (same-runner mode), `more` is one more round.
+ */
 export function pool(results: Results, more: Results): Results {
   return {
     ...results,
     entries: results.entries.map((entry): ResultsEntry => {
       const extra = more.entries.find((e) => e.name === entry.name)
       if (!entry.time || !extra?.time || extra.status !== 'ok') return entry
+      const rounds = entry.time.round_sizes
       return {
         ...entry,
-        time: timeStats(
-          [...entry.time.samples_ns, ...extra.time.samples_ns],
-          [...entry.time.cpu_samples_ns, ...extra.time.cpu_samples_ns],
-        ),
+        time: {
+          ...timeStats(
+            [...entry.time.samples_ns, ...extra.time.samples_ns],
+            [...entry.time.cpu_samples_ns, ...extra.time.cpu_samples_ns],
+          ),
+          ...(rounds ? { round_sizes: [...rounds, extra.time.samples_ns.length] } : {}),
+        },
       }
     }),
   }

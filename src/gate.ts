@@ -4,8 +4,8 @@ import { thresholdText, type Config, type EntryPoint } from './config.js'
 import { compareEnvironments } from './environment.js'
 import { bytes, count, duration, intervalName, percent } from './report/format.js'
 import { pythonMinor, type Results, type ResultsEntry } from './results.js'
-import { changeInterval, mannWhitneyU, statistic } from './stats.js'
-import type { EntryStatus, EntryVerdict, MetricComparison, Verdict } from './verdict.js'
+import { changeInterval, mannWhitneyU, roundValues, statistic } from './stats.js'
+import type { EntryStatus, EntryVerdict, IntervalCovers, MetricComparison, Verdict } from './verdict.js'
 
 /** The settings the gate reads; a whole Config fits. */
 export type GateSettings = Pick<
@@ -47,7 +47,11 @@ export function gate(head: Results, base: Results | null, settings: GateSettings
   }
   const failures = entries.flatMap((entry) =>
     entry.status === 'error'
-      ? [`${entry.name}: ${errorLine(entry.head!)}`]
+      ? [
+          entry.head!.status === 'ok'
+            ? `${entry.name}: base ${errorLine(entry.base!)}`
+            : `${entry.name}: ${errorLine(entry.head!)}`,
+        ]
       : entry.metrics.filter((m) => m.status === 'regression').map((m) => `${entry.name}: ${m.metric} ${m.reason}`),
   )
   const countOf = (status: EntryStatus) => entries.filter((e) => e.status === status).length
@@ -92,6 +96,8 @@ function judgeEntry(
 ): EntryVerdict {
   const thresholds = thresholdsFor(head.name, context.settings)
   if (head.status !== 'ok') return { name: head.name, status: 'error', base, head, metrics: [] }
+  // The base imported another checkout's code (same-runner mode): a setup mistake that would hide every change.
+  if (base?.error?.type === 'OutsideTree') return { name: head.name, status: 'error', base, head, metrics: [] }
   // Nothing to compare with: a new entry, or one whose baseline run failed. The absolute budget still applies.
   const missing = !haveBaseline
     ? 'no baseline'
@@ -165,11 +171,16 @@ function compareTime(
   // The test and the interval look at the samples the statistic speaks for: all of them for the median, the
   // undisturbed (fastest) calls for the minimum. Interference only ever adds time, so slow calls say nothing
   // about the code, and a test over all calls would mostly compare how busy the machine was.
+  // Side by side (same-runner mode) the unit of variation is the round, a fresh process per side: calls within one
+  // process share its luck (memory layout, hash seeds, a neighbour's burst), so they are not independent samples.
+  const rounds = byRound(base!, head, baseSamples, headSamples, which)
   const [baseCompared, headCompared] =
-    which === 'min' ? [fastest(baseSamples), fastest(headSamples)] : [baseSamples, headSamples]
+    rounds ?? (which === 'min' ? [fastest(baseSamples), fastest(headSamples)] : [baseSamples, headSamples])
   const { pValue } = mannWhitneyU(baseCompared, headCompared)
-  // Both sides are one process each: the interval and the test see call-to-call variation only (docs/gate.md).
-  const ci = { ...changeInterval(baseCompared, headCompared, 1 - alpha, which), covers: 'calls' as const }
+  // Without rounds both sides are one process each: the interval and the test see call-to-call variation only
+  // (docs/gate.md).
+  const covers: IntervalCovers = rounds ? 'rounds' : 'calls'
+  const ci = { ...changeInterval(baseCompared, headCompared, 1 - alpha, which), covers }
   const significant = pValue < alpha
   const status =
     !significant || change === null
@@ -181,14 +192,15 @@ function compareTime(
           : 'unchanged'
   const measured =
     `${clock === 'cpu' ? 'CPU' : 'wall'} ${which} ${duration(baseValue)} → ${duration(headValue)}, ` +
-    `${change === null ? 'n/a' : percent(change)} (${intervalName(ci)} ${percent(ci.low)} … ${percent(ci.high)}, p=${formatP(pValue)})`
+    `${change === null ? 'n/a' : percent(change)} (${intervalName(ci)} ${percent(ci.low)} … ${percent(ci.high)}, p=${formatP(pValue)}` +
+    `${rounds ? `, ${baseCompared.length} + ${headCompared.length} rounds` : ''})`
   const verdictText =
     status === 'regression'
       ? `slower than the ${thresholdText(threshold)} threshold`
       : status === 'improvement'
         ? `faster by more than ${thresholdText(threshold)}`
         : !significant
-          ? `not significant at p<${alpha}${tooFewSamples(baseCompared.length, headCompared.length, alpha)}`
+          ? `not significant at p<${alpha}${tooFewSamples(baseCompared.length, headCompared.length, alpha, rounds !== null)}`
           : `within the ${thresholdText(threshold)} threshold`
   return {
     metric: 'time',
@@ -310,10 +322,27 @@ function differentPython(context: Comparison): string {
 }
 
 /** The smallest two-sided p-value samples this small can reach is 2 / C(m + n, m); say so when it cannot pass. */
-function tooFewSamples(m: number, n: number, alpha: number): string {
+function tooFewSamples(m: number, n: number, alpha: number, rounds: boolean): string {
   let combinations = 1
   for (let i = 1; i <= Math.min(m, n); i++) combinations = (combinations * (m + n - Math.min(m, n) + i)) / i
-  return 2 / combinations >= alpha ? ` (${m} and ${n} samples can never be; raise repeat)` : ''
+  if (2 / combinations < alpha) return ''
+  return rounds
+    ? ` (${m} and ${n} rounds can never be; raise significance)`
+    : ` (${m} and ${n} samples can never be; raise repeat)`
+}
+
+/** Each round's statistic on both sides, when both were measured in rounds (at least two each); else null. */
+function byRound(
+  base: ResultsEntry,
+  head: ResultsEntry,
+  baseSamples: number[],
+  headSamples: number[],
+  which: 'min' | 'median',
+): [number[], number[]] | null {
+  const baseSizes = base.time?.round_sizes
+  const headSizes = head.time?.round_sizes
+  if (!baseSizes || !headSizes || baseSizes.length < 2 || headSizes.length < 2) return null
+  return [roundValues(which, baseSamples, baseSizes), roundValues(which, headSamples, headSizes)]
 }
 
 export function errorLine(entry: ResultsEntry): string {

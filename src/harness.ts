@@ -73,12 +73,23 @@ export interface HarnessRun {
   resultsPath: string
 }
 
+/** Where a run measures: another checkout's project directory (same-runner mode's base), and which passes run. */
+export interface HarnessSide {
+  /** The project directory in that checkout; config.workingDirectory by default. */
+  projectDir?: string
+  /** The checkout every entry's code must come from (the harness reports an entry imported from elsewhere). */
+  tree?: string | null
+  /** Profile one call (off for rounds that only add time samples). */
+  profile?: boolean
+}
+
 /** Measures every entry; throws HarnessError when the harness itself fails or writes no valid results. */
 export async function runHarness(
   config: Config,
   interpreter: Interpreter,
   outputDir: string,
   log: Log,
+  side: HarnessSide = {},
 ): Promise<HarnessRun> {
   mkdirSync(outputDir, { recursive: true })
   const resultsPath = path.join(outputDir, 'results.json')
@@ -93,7 +104,10 @@ export async function runHarness(
         timeout: config.timeout,
         memory: config.memory,
         instructions: config.instructions,
-        cwd: config.workingDirectory,
+        profile: side.profile ?? true,
+        cwd: side.projectDir ?? config.workingDirectory,
+        python_path: config.pythonPath,
+        tree: side.tree ?? null,
         out: resultsPath,
       },
       null,

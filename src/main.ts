@@ -1,23 +1,22 @@
 // The pipeline: parse config -> run harness -> load baseline -> gate -> render report -> publish (job summary,
 // annotations, PR comment, baseline upload) -> outputs. The action and the local CLI run the same steps; only where
 // settings come from and where the report goes differ.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { annotations } from './annotations.js'
-import { BaselineError, loadBaseline, RESULTS_FILE, storeBaseline, type GitHubContext } from './baseline/index.js'
+import { BaselineError, RESULTS_FILE, storeBaseline, type GitHubContext } from './baseline/index.js'
 import { helpText, parseArgs } from './cli.js'
 import { ConfigError, loadConfig, SETTINGS, type Config, type RawSettings } from './config.js'
-import { confirmTimeRegressions } from './confirm.js'
-import { gate } from './gate.js'
-import { bytecodeDiff, findInterpreter, HarnessError, runHarness, type Interpreter } from './harness.js'
+import { measureAndCompare, readMeasured } from './compare.js'
+import { bytecodeDiff, findInterpreter, HarnessError } from './harness.js'
 import { actionsLog, consoleLog, type Log } from './log.js'
 import { COMMENT_BODY_MAX_LENGTH, publishComment } from './publish/comment.js'
 import { workflowRunSource } from './publish/workflow-run.js'
 import { renderReport, SUMMARY_MAX_LENGTH, type BytecodeDiffReport, type ReportContext } from './report/index.js'
-import { parseResults, ResultsValidationError, type Results } from './results.js'
+import { ResultsValidationError, type Results } from './results.js'
 import type { BaselineInfo, GateResult, Verdict } from './verdict.js'
 import packageJson from '../package.json' with { type: 'json' }
 
@@ -57,7 +56,8 @@ async function runAction(): Promise<number> {
     core.setFailed(`bytescope: ${outcome.message}`)
     return 1
   }
-  const { verdict } = outcome.value
+  const { verdict, fallback } = outcome.value
+  if (fallback) core.notice(`bytescope: ${fallback}`, { title: 'bytescope: not compared on this runner' })
   core.setOutput('result', verdict.result)
   core.setOutput('regressions', String(verdict.regressions))
   if (verdict.result === 'no-baseline') {
@@ -88,6 +88,8 @@ interface Done {
   comment: string
   /** workflow_run mode: the pull request found for the measured commit. */
   pullNumber?: number
+  /** Why same-runner mode fell back to the artifact, or null. */
+  fallback: string | null
 }
 
 async function publishAction(config: Config, done: Done, context: GitHubContext, log: Log): Promise<void> {
@@ -185,16 +187,6 @@ async function runLocal(argv: string[]): Promise<number> {
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; message: string }
 
-const NO_GITHUB: GitHubContext = {
-  eventName: 'local',
-  ref: '',
-  payload: {},
-  repo: { owner: '', repo: '' },
-  runId: 0,
-  serverUrl: '',
-  apiUrl: '',
-}
-
 const USER_FACING = [ConfigError, HarnessError, ResultsValidationError, BaselineError]
 
 /** Every failure becomes one line; unexpected ones also leave their stack in the debug log. */
@@ -222,8 +214,19 @@ async function pipeline(
   const interpreter = await findInterpreter(config)
   // workflow_run mode (docs/workflows/): the pull request run measured; this run only compares and comments.
   const pullRun = await workflowRunSource(config, context, outputDir)
-  const harness = pullRun ?? (measured ? readMeasured(measured) : await measure(config, interpreter, outputDir, log))
+  const measuredElsewhere = pullRun ?? (measured ? readMeasured(measured) : null)
+  const compared = await measureAndCompare(
+    config,
+    interpreter,
+    context,
+    outputDir,
+    log,
+    measuredElsewhere,
+    pullRun?.baseContext ?? context,
+  )
+  const { harness, baseline, verdict } = compared
   output('results-path', harness.resultsPath)
+  output('comparison', compared.comparison)
   for (const entry of harness.results.entries.filter((e) => e.status !== 'ok')) {
     log.startGroup(`bytescope: ${entry.name} ${entry.status === 'timeout' ? 'timed out' : 'failed'}`)
     log.untrusted(
@@ -237,19 +240,8 @@ async function pipeline(
     )
     log.endGroup()
   }
-
-  // Locally only a baseline file can be compared with: there is no run whose artifacts could be searched.
-  const baseline =
-    context === null && !config.baselinePath
-      ? null
-      : await loadBaseline(config, pullRun?.baseContext ?? context ?? NO_GITHUB)
   // A skip reason quotes the artifact (a JSON.parse snippet, a schema path made of its keys): untrusted text.
   for (const skipped of baseline?.info.skipped ?? []) log.untrusted(`bytescope: skipped baseline candidate: ${skipped}`)
-  // Results measured elsewhere (a pull request's run, --results) cannot be re-measured here.
-  const remeasurable = !pullRun && !measured
-  const { verdict } = remeasurable
-    ? await confirmTimeRegressions(config, interpreter, harness, baseline?.results ?? null, outputDir, log)
-    : { verdict: gate(harness.results, baseline?.results ?? null, config) }
 
   let diff: BytecodeDiffReport | null = null
   if (baseline) {
@@ -281,27 +273,8 @@ async function pipeline(
     comment: renderReport(verdict, baseline?.info ?? null, reportContext, { maxLength: COMMENT_BODY_MAX_LENGTH })
       .markdown,
     pullNumber: pullRun?.pullNumber,
+    fallback: compared.fallback,
   }
-}
-
-function measure(config: Config, interpreter: Interpreter, outputDir: string, log: Log) {
-  log.info(
-    `bytescope: measuring ${config.entryPoints.length} entries with ${interpreter.implementation} ${interpreter.version} (${interpreter.executable})`,
-  )
-  return runHarness(config, interpreter, outputDir, log)
-}
-
-function readMeasured(file: string): { results: Results; resultsPath: string } {
-  const resultsPath = path.resolve(file)
-  let text: string
-  try {
-    text = readFileSync(resultsPath, 'utf8')
-  } catch (error) {
-    throw new ConfigError(
-      `--results: cannot read ${resultsPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    )
-  }
-  return { results: parseResults(text, resultsPath), resultsPath }
 }
 
 /** The report within GitHub's 1 MiB step-summary limit, counted in bytes (characters can take up to 4). */
@@ -374,7 +347,7 @@ function reproduceCommand(
   return download ? `${download} && ${command}` : command
 }
 
-const MEASUREMENT_KINDS = new Set(['int', 'seconds', 'percent', 'probability', 'size', 'bool'])
+const MEASUREMENT_KINDS = new Set(['int', 'seconds', 'percent', 'probability', 'size', 'bool', 'paths'])
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`

@@ -63,6 +63,8 @@ export interface TimeStats {
   stdev_ns: number
   mad_ns: number
   cpu_median_ns?: number
+  /** Same-runner mode: how many of the samples each round (a fresh process) took, in order. */
+  round_sizes?: number[]
 }
 
 export interface Frame {

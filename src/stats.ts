@@ -119,6 +119,17 @@ function erfc(x: number): number {
   return x >= 0 ? r : 2 - r
 }
 
+/** The statistic of each round's samples (`sizes` says how many samples each round took, in order). */
+export function roundValues(which: Statistic, samples: readonly number[], sizes: readonly number[]): number[] {
+  const values: number[] = []
+  let start = 0
+  for (const size of sizes) {
+    if (size > 0) values.push(statistic(which, samples.slice(start, start + size)))
+    start += size
+  }
+  return values
+}
+
 export interface ConfidenceInterval {
   low: number
   high: number

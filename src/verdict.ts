@@ -9,9 +9,10 @@ export type MetricStatus = 'regression' | 'improvement' | 'unchanged' | 'not-com
 
 /**
  * What a time interval (and its p-value) accounts for. `calls`: the variation between calls within each side's run
- * (one process per side): not the variation between two runs, which on shared machines is larger.
+ * (one process per side): not the variation between two runs, which on shared machines is larger. `rounds`: the
+ * variation between rounds, fresh processes of both sides interleaved on one runner (same-runner mode).
  */
-export type IntervalCovers = 'calls'
+export type IntervalCovers = 'calls' | 'rounds'
 
 export interface MetricComparison {
   metric: MetricName
@@ -69,8 +70,9 @@ export interface Verdict {
 
 /** Where the baseline came from, for the report footer. */
 export interface BaselineInfo {
-  source: 'path' | 'artifact'
-  /** A file path, or the artifact name. */
+  /** same-runner: the base commit measured side by side with head in this job. */
+  source: 'path' | 'artifact' | 'same-runner'
+  /** A file path, the artifact name, or (same-runner) the base commit. */
   location: string
   commit: string | null
   /** Workflow run that produced the artifact, and its URL. */
@@ -80,4 +82,8 @@ export interface BaselineInfo {
   behindBy?: number | null
   /** Candidates that were skipped, one line each (corrupt, schema mismatch, expired…). */
   skipped?: string[]
+  /** Same-runner mode: rounds (fresh processes) per side, interleaved. */
+  rounds?: number
+  /** Why same-runner mode was not possible and this baseline was used instead. */
+  fallback?: string
 }

@@ -15,8 +15,13 @@ function baselineLine(baseline: BaselineInfo, context: ReportContext): string {
         : `commit ${sha}`,
     )
   }
-  const from = baseline.source === 'path' ? `file ${code(baseline.location)}` : `artifact ${code(baseline.location)}`
-  parts.push(baseline.runUrl ? `${from} of ${link('run', baseline.runUrl)}` : from)
+  const from =
+    baseline.source === 'same-runner'
+      ? `the base commit, measured side by side with head on this runner in this job (${baseline.rounds ?? 'several'} interleaved rounds each, a fresh process per round)`
+      : baseline.source === 'path'
+        ? `file ${code(baseline.location)}`
+        : `artifact ${code(baseline.location)}`
+  parts.push(baseline.runUrl ? `${from} of ${link('run', baseline.runUrl)} (measured on another runner)` : from)
   if (baseline.behindBy != null && baseline.behindBy > 0) {
     parts.push(`${plural(baseline.behindBy, 'commit')} behind the base branch`)
   }
@@ -35,6 +40,7 @@ export function footer(verdict: Verdict, baseline: BaselineInfo | null, context:
     lines.push(`Measured on ${environmentLine(head)}.`)
   }
   if (baseline) lines.push('', baselineLine(baseline, context))
+  if (baseline?.fallback) lines.push('', `Not compared side by side: ${prose(baseline.fallback, 500)}.`)
   if (baseline?.skipped?.length) {
     lines.push('', `Skipped baseline candidates: ${baseline.skipped.map((s) => prose(s, 200)).join('; ')}.`)
   }

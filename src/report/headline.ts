@@ -40,7 +40,9 @@ export function headline(verdict: Verdict, baseline: BaselineInfo | null, contex
     if (n > 0) counts.push(`**${n}** ${status === 'error' ? 'failed to run' : status.replace('-', ' ')}`)
   }
   let against = ''
-  if (baseline?.commit) against = ` — compared with ${code(shortSha(baseline.commit), 40)}`
+  if (baseline?.source === 'same-runner' && baseline.commit)
+    against = ` — compared with the base ${code(shortSha(baseline.commit), 40)}, measured on this runner in the same job`
+  else if (baseline?.commit) against = ` — compared with ${code(shortSha(baseline.commit), 40)}`
   else if (baseline) against = ' — compared with the baseline'
   lines.push(`${counts.join(' · ')} across ${plural(entries.length, 'entry', 'entries')}${against}.`)
   if (verdict.result === 'no-baseline') {
