@@ -35,6 +35,8 @@ export interface RunOptions {
   /** CLI arguments after the bundle path (for local mode). */
   args?: string[]
   timeoutMs?: number
+  /** Cancel the run as the runner does (SIGTERM) once its stdout matches this. */
+  cancelWhen?: RegExp
 }
 
 export interface RunResult {
@@ -111,7 +113,11 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   const child = spawn(process.execPath, [actionBundle(), ...(options.args ?? [])], { cwd: workspace, env })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+  let cancelled = false
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8')
+    if (!cancelled && options.cancelWhen?.test(stdout)) cancelled = child.kill('SIGTERM')
+  })
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 100_000)
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)))

@@ -23,11 +23,15 @@ export interface BaseTree {
 
 const FULL_SHA = /^[0-9a-f]{40}$/i
 
-/** Checks out `ref` (a SHA or a ref git knows) of the repository holding `projectDir` under `tempRoot`. */
-export async function checkoutBase(projectDir: string, ref: string, tempRoot: string): Promise<BaseTree> {
+/** The root of the git checkout holding `projectDir` (head's tree). */
+export async function repositoryRoot(projectDir: string): Promise<string> {
   const top = await git(['rev-parse', '--show-toplevel'], projectDir)
   if (top.code !== 0) throw new BaseTreeError(`${projectDir} is not in a git checkout (${top.error})`)
-  const headRoot = top.stdout.trim()
+  return top.stdout.trim()
+}
+
+/** Checks out `ref` (a SHA or a ref git knows) of the repository at `headRoot` under `tempRoot`. */
+export async function checkoutBase(headRoot: string, ref: string, tempRoot: string): Promise<BaseTree> {
   let commit = await resolveCommit(headRoot, ref)
   if (commit === null) {
     if (!FULL_SHA.test(ref)) throw new BaseTreeError(`${JSON.stringify(ref)} is not a commit of this repository`)

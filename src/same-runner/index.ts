@@ -11,7 +11,7 @@ import type { HarnessRun, Interpreter } from '../harness.js'
 import type { Log } from '../log.js'
 import type { Results } from '../results.js'
 import type { BaselineInfo, Verdict } from '../verdict.js'
-import { BaseTreeError, checkoutBase } from './base-tree.js'
+import { BaseTreeError, checkoutBase, repositoryRoot } from './base-tree.js'
 import { resolveBaseCommit, type BaseCommit } from './plan.js'
 import { measureSideBySide, ROUNDS_PER_SIDE } from './rounds.js'
 
@@ -29,11 +29,12 @@ export async function compareOnThisRunner(
   outputDir: string,
   log: Log,
 ): Promise<SameRunnerOutcome> {
-  const commit = await resolveBaseCommit(base, config, context, (line) => log.info(line))
-  if (!commit) return { ok: false, why: 'the base commit is unknown', harness: null }
   let tree
   try {
-    tree = await checkoutBase(config.workingDirectory, commit, process.env.RUNNER_TEMP || tmpdir())
+    const headRoot = await repositoryRoot(config.workingDirectory)
+    const commit = await resolveBaseCommit(base, config, context, (line) => log.info(line))
+    if (!commit) return { ok: false, why: 'the base commit is unknown', harness: null }
+    tree = await checkoutBase(headRoot, commit, process.env.RUNNER_TEMP || tmpdir())
   } catch (error) {
     if (!(error instanceof BaseTreeError)) throw error
     return { ok: false, why: error.message, harness: null }
