@@ -78,6 +78,14 @@ describe('the action', () => {
     expect(first.outputs.result).toBe('no-baseline')
     expect(first.outputs.regressions).toBe('0')
     expect(issued(first, 'notice')).toEqual([
+      // A pull request is compared side by side by default; this workspace is no git checkout.
+      {
+        command: 'notice',
+        properties: { title: 'bytescope: not compared on this runner' },
+        message: expect.stringMatching(
+          /^bytescope: same-runner comparison not possible \(.* is not in a git checkout \(fatal: not a git repository.*\)\); compared with the baseline artifact instead$/,
+        ),
+      },
       {
         command: 'notice',
         properties: { title: 'bytescope: no baseline' },
