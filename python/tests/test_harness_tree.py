@@ -7,6 +7,7 @@ import sys
 import tempfile
 import unittest
 
+from tests.capabilities import requires_processes
 from tests.test_harness_support import bytescope
 
 PACKAGE = {
@@ -24,6 +25,7 @@ def make_tree(root, n):
             handle.write(text.format(n=n))
 
 
+@requires_processes
 class TreeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
