@@ -1,57 +1,73 @@
-"""Exact count of the bytecode instructions one call executes, in total and per code object.
+"""Exact count of the bytecode instructions one call executes, per instruction (code object, offset).
 
-Two collectors count the same thing - every instruction executed by the calling thread in Python frames entered
-during the call (the caller's own frame excluded) - so counts from either are comparable:
+Three collectors count the same thing - every instruction executed by the calling thread in Python frames entered
+during the call (the caller's own frame excluded) - so counts from any of them are comparable:
 
-* ``sys.monitoring`` INSTRUCTION events (3.12+), the faster one;
+* basic blocks on ``sys.monitoring`` (3.12 and 3.13, ``blocks.py``): one event per block, the fastest;
+* ``sys.monitoring`` INSTRUCTION events (3.12+): one event per instruction, the reference the blocks are checked
+  against;
 * ``sys.settrace`` with ``f_trace_opcodes``, everywhere else.
 
-Both are deterministic: the same code on the same Python minor version gives the same count on every run.
+All are deterministic: the same code on the same Python minor version gives the same counts on every run.
 """
 
 import sys
 import threading
 
+from . import blocks
+
+BLOCKS = "basic blocks"
 MONITORING = "sys.monitoring"
 SETTRACE = "settrace"
 
 
 def available_methods():
     """The collectors this interpreter supports, preferred first."""
-    return [MONITORING, SETTRACE] if hasattr(sys, "monitoring") else [SETTRACE]
+    methods = [MONITORING, SETTRACE] if hasattr(sys, "monitoring") else [SETTRACE]
+    return [BLOCKS] + methods if blocks.supported() else methods
 
 
 class InstructionCounter:
-    """``run(call)`` calls once and leaves ``counts`` ({code: instructions executed}); exceptions propagate, and
-    what was counted up to them stays in ``counts``.  ``method`` is the collector used."""
+    """``run(call)`` calls once and leaves ``per_offset`` ({code: {offset: executions}}); exceptions propagate, and
+    what was counted up to them stays.  ``method`` is the collector used."""
 
     def __init__(self, method=None):
         self.method = method or available_methods()[0]
         if self.method not in available_methods():
             raise ValueError(f"instruction counting method {self.method!r} is not available on this Python")
-        self.counts = {}
+        self.per_offset = {}
+
+    @property
+    def counts(self):
+        """{code: instructions executed}."""
+        return {code: sum(offsets.values()) for code, offsets in self.per_offset.items()}
 
     @property
     def total(self):
-        return sum(self.counts.values())
+        return sum(sum(offsets.values()) for offsets in self.per_offset.values())
 
     def run(self, call):
-        if self.method == MONITORING:
-            _count_with_monitoring(call, self.counts)
-        else:
-            _count_with_settrace(call, self.counts)
+        collect = {BLOCKS: blocks.count_blocks, MONITORING: _count_with_monitoring, SETTRACE: _count_with_settrace}
+        collect[self.method](call, self.per_offset)
 
 
-def _count_with_settrace(call, counts):
-    get = counts.get
-
-    def on_opcode(frame, event, arg):
-        if event == "opcode":
-            code = frame.f_code
-            counts[code] = get(code, 0) + 1
-        return on_opcode
+def _count_with_settrace(call, per_offset):
+    # One counter list per code object, indexed by instruction: the opcode callback then touches no dict at all
+    # (hashing a code object rehashes its bytecode, constants and names).
+    tables = {}
 
     def on_call(frame, event, arg):
+        code = frame.f_code
+        known = tables.get(id(code))
+        if known is None:  # the code stays alive in tables, so its id is not reused
+            known = tables[id(code)] = (code, [0] * (len(code.co_code) // 2))
+        hits = known[1]
+
+        def on_opcode(frame, event, arg):
+            if event == "opcode":
+                hits[frame.f_lasti >> 1] += 1
+            return on_opcode
+
         # f_trace first: 3.13+ only instrument a frame's code for opcodes when it already has a trace function.
         frame.f_trace = on_opcode
         frame.f_trace_lines = False
@@ -69,34 +85,36 @@ def _count_with_settrace(call, counts):
         call()
     finally:
         sys.settrace(previous)
+        for code, hits in tables.values():
+            offsets = {index * 2: n for index, n in enumerate(hits) if n}
+            if offsets:
+                per_offset[code] = offsets
 
 
-def _free_tool_id():
-    monitoring = sys.monitoring
-    # Prefer the ids PEP 669 leaves unassigned, so a debugger, coverage or profiler can keep theirs.
-    for tool in (3, 4, 0, 1, 2, 5):
-        if monitoring.get_tool(tool) is None:
-            return tool
-    raise RuntimeError("no free sys.monitoring tool id to count instructions with")
-
-
-def _count_with_monitoring(call, counts):
+def _count_with_monitoring(call, per_offset):
     monitoring = sys.monitoring
     instruction = monitoring.events.INSTRUCTION
     disable = monitoring.DISABLE
-    get = counts.get
     get_ident = threading.get_ident
     thread = get_ident()
     # Events are global: this frame runs a few instructions after the events are on, and settrace never sees them.
     own_code = _count_with_monitoring.__code__
+    counts = {}  # (id(code), offset) -> executions; codes keeps the code objects alive, so ids stay unique
+    codes = {}
 
     def on_instruction(code, offset):
         if code is own_code:
             return disable
         if get_ident() == thread:
-            counts[code] = get(code, 0) + 1
+            key = (id(code), offset)
+            try:
+                counts[key] += 1
+            except KeyError:
+                codes[id(code)] = code
+                counts[key] = 1
+        return None
 
-    tool = _free_tool_id()
+    tool = blocks.free_tool_id()
     monitoring.use_tool_id(tool, "bytescope instructions")
     try:
         monitoring.register_callback(tool, instruction, on_instruction)
@@ -108,3 +126,5 @@ def _count_with_monitoring(call, counts):
     finally:
         monitoring.register_callback(tool, instruction, None)
         monitoring.free_tool_id(tool)
+        for (code_id, offset), n in counts.items():
+            per_offset.setdefault(codes[code_id], {})[offset] = n
