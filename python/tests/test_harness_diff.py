@@ -4,6 +4,7 @@ real results files."""
 import io
 import json
 import os
+import sys
 import tempfile
 import unittest
 from contextlib import redirect_stderr
@@ -14,6 +15,10 @@ from tests.test_harness_support import FIXTURES, bytescope, harness_run
 from bytescope.harness import cli, diff
 from tests.capabilities import requires_processes
 
+# What the head's `word.lower()` adds to the loop, by Python version.
+_LOWER_CALL = {(3, 10): ["LOAD_METHOD", "CALL_METHOD"], (3, 11): ["LOAD_METHOD", "PRECALL", "CALL"]}.get(
+    sys.version_info[:2], ["LOAD_ATTR", "CALL"]
+)
 DIFF_OPTIONS = ["--repeat", "1", "--warmup", "0", "--no-memory", "--instructions"]
 
 
@@ -88,6 +93,29 @@ class ResultsDiffTest(unittest.TestCase):
         self.assertIn("category deltas:", text)
         self.assertNotIn("moved: ", text)
         self.assertNotIn("same: ", text)
+
+    def test_each_instruction_says_how_often_it_ran_and_the_function_where_its_delta_comes_from(self):
+        comparison = json.loads(self.diff(self.base_path, self.head_path, "--json"))
+        keys = next(f for f in comparison["entries"][0]["functions"] if f["qualname"] == "keys")
+        inserted = [i for op in keys["diff"]["ops"] if op["tag"] == "insert" for i in op["head"]]
+        self.assertEqual([(i["opname"], i["executed"]) for i in inserted], [(name, 2420) for name in _LOWER_CALL])
+        self.assertIn("lower", inserted[0]["argrepr"])
+        delta = comparison["entries"][0]["instructions"]
+        entry_delta = delta["head_total"] - delta["base_total"]
+        changes = ", ".join(f"+1 `{(i['opname'] + ' ' + i['argrepr']).rstrip()}`" for i in inserted)
+        self.assertEqual(
+            keys["executed"],
+            f"{changes} \u2014 each ran 2,420x per call: {2420 * len(inserted):+,} of this entry's {entry_delta:+,} "
+            "executed instructions",
+        )
+        added = next(f for f in comparison["entries"][0]["functions"] if f["qualname"] == "added")
+        self.assertTrue(added["executed"].startswith("+"), added["executed"])
+        text = self.diff(self.base_path, self.head_path)
+        self.assertIn(f"  executed: +1 `{_LOWER_CALL[0]} ", text)
+        self.assertRegex(text, r"\+ +\| +LOAD_(ATTR|METHOD) .*lower.* 2,420x")
+        wide = self.diff(self.base_path, self.head_path, "--context", "8")
+        self.assertRegex(wide, r"\+ +\| +LOAD_(ATTR|METHOD) .*lower.* 2,420x(.|\n)*  cold +\|.*  cold\n")
+        self.assertNotRegex(text, r"RESUME  (cold|\d)", "RESUME runs but no collector sees it: no count")
 
     def test_different_python_minor_is_said_first(self):
         other = json.loads(json.dumps(self.head))

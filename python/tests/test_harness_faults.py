@@ -220,6 +220,33 @@ class TimeoutTest(unittest.TestCase):
 
 
 @requires_processes
+class InstructionTimeoutTest(unittest.TestCase):
+    def test_a_timeout_in_the_instruction_pass_keeps_time_and_memory(self):
+        done, results = harness_run(
+            "instruction-timeout",
+            ["slow=app.faults:hangs_when_counted", "after=app.work:loop_10"],
+            ["--repeat", "2", "--warmup", "0", "--timeout", "4", "--instructions"],
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        slow, after = results["entries"]
+        self.assertEqual(slow["status"], "ok")
+        self.assertIsNone(slow["error"])
+        self.assertEqual(len(slow["time"]["samples_ns"]), 2)
+        self.assertGreater(slow["memory"]["peak_bytes"], 4000)
+        self.assertIsNone(slow["instructions"])
+        self.assertEqual(
+            slow["instructions_unmeasured"],
+            "the instruction pass did not finish within the 4 s timeout (time and memory were measured before it and "
+            "are kept)",
+        )
+        self.assertIn("hangs_when_counted", [f["qualname"] for f in slow["functions"]])
+        self.assertIn("no instruction count: the instruction pass did not finish", done.stderr)
+        self.assertGreater(after["instructions"]["total"], 0)
+        self.assertNotIn("instructions_unmeasured", after)
+        self.assertEqual(results_validator().errors(results), [])
+
+
+@requires_processes
 @unittest.skipUnless(os.name == "posix", "SIGTERM delivery is POSIX")
 class TerminationTest(unittest.TestCase):
     def test_sigterm_takes_the_running_worker_and_its_children_down(self):

@@ -147,6 +147,25 @@ class InstructionExactnessTest(unittest.TestCase):
         self.assertEqual(_instructions_of(loop20, "loop") - _instructions_of(loop10, "loop"), 10 * body)
         self.assertEqual(loop20["instructions"]["total"] - loop10["instructions"]["total"], 10 * body)
 
+    def test_every_captured_instruction_says_how_often_it_ran(self):
+        _, results = harness_run("loops", LOOP_ENTRIES, ["--repeat", "1", "--warmup", "0", "--instructions"])
+        for entry, n in zip(results["entries"], (10, 20)):
+            loop = next(f for f in entry["functions"] if f["qualname"] == "loop")
+            self.assertEqual(len(loop["executed"]), len(loop["instructions"]))
+            self.assertEqual(sum(n for n in loop["executed"] if n), _instructions_of(entry, "loop"))
+            ran = dict(zip((i["opname"] for i in loop["instructions"]), loop["executed"]))
+            self.assertEqual((ran["FOR_ITER"], ran["JUMP_BACKWARD" if "JUMP_BACKWARD" in ran else "JUMP_ABSOLUTE"]),
+                             (n + 1, n))
+            self.assertEqual(ran["RETURN_VALUE"], 1)
+            resume = [c for i, c in zip(loop["instructions"], loop["executed"]) if i["opname"] == "RESUME"]
+            self.assertEqual(resume, [None] * len(resume), "RESUME runs uncounted: no count, not cold")
+
+    def test_without_the_instruction_pass_nothing_claims_executions(self):
+        done, results = harness_run("loops-uncounted", LOOP_ENTRIES[:1], ["--repeat", "1", "--warmup", "0", "--no-instructions"])
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertTrue(results["entries"][0]["functions"])
+        self.assertFalse([f for f in results["entries"][0]["functions"] if "executed" in f])
+
 
 def _loop_body_length(code):
     """Instructions from the loop's FOR_ITER to the jump back to it, both included."""

@@ -186,7 +186,11 @@ def _cell(instr: Optional[dict]) -> str:
     if instr is None:
         return ""
     label = f"{instr['label']}:" if instr["label"] else ""
-    return f"{label:>5} {instr['opname']} {instr['argrepr']}".rstrip()
+    cell = f"{label:>5} {instr['opname']} {instr['argrepr']}".rstrip()
+    executed = instr.get("executed")  # from a results file's instruction pass: how often it ran in one call
+    if executed is not None:
+        cell += f"  {executed:,}x" if executed else "  cold"
+    return cell
 
 
 def _rows(fd: FunctionDiff, context: Optional[int]):

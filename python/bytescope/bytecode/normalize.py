@@ -16,14 +16,14 @@ from typing import Dict, Iterable, List
 from . import disassembly
 from .registry import category
 
-_EXTENDED_ARG = "EXTENDED_ARG"
+EXTENDED_ARG = "EXTENDED_ARG"
 
 
 def normalize_listing(listing: disassembly.Listing) -> List[dict]:
     out = []
     carried_label = None  # a label on an EXTENDED_ARG prefix belongs to the instruction it extends
     for opname, argrepr, label, line in zip(listing.opnames, listing.argreprs, listing.own_labels, listing.lines):
-        if opname == _EXTENDED_ARG:
+        if opname == EXTENDED_ARG:
             carried_label = carried_label or label
             continue
         out.append(

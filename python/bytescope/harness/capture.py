@@ -5,8 +5,8 @@ module runs: same source, same Python), so closures, methods and a script's modu
 holding on to the live objects.  Normalisation and hashing are the visualizer's (``bytescope.bytecode``).
 """
 
-from ..bytecode.disassembly import walk_code
-from ..bytecode.normalize import code_hash, count_categories, normalize_code
+from ..bytecode.disassembly import read, walk_code
+from ..bytecode.normalize import EXTENDED_ARG, code_hash, count_categories, normalize_code
 
 
 def _last_line(code):
@@ -50,8 +50,24 @@ class SourceIndex:
         return qualname
 
 
-def capture_functions(locations, namer, index):
-    """Captured-function records for ``(filename, lineno, qualname)`` locations of project code, in file order."""
+def _executed_per_instruction(code, offsets):
+    """How often each normalised instruction ran: the count at its own offset (EXTENDED_ARG prefixes are dropped
+    by the normalisation as they are here).  None for what 3.11+ never report to any collector: RESUME and the
+    prologue before the first one (they run, uncounted)."""
+    listing = read(code)
+    kept = [(offset, opname) for offset, opname in zip(listing.offsets, listing.opnames) if opname != EXTENDED_ARG]
+    names = [opname for _, opname in kept]
+    prologue = names.index("RESUME") if "RESUME" in names else -1
+    return [
+        None if index <= prologue or (prologue >= 0 and opname == "RESUME") else offsets.get(offset, 0)
+        for index, (offset, opname) in enumerate(kept)
+    ]
+
+
+def capture_functions(locations, namer, index, executed=None):
+    """Captured-function records for ``(filename, lineno, qualname)`` locations of project code, in file order;
+    with ``executed`` ({location: {offset: executions}}, from the instruction pass) each record also says how often
+    each of its instructions ran (0 for those that did not)."""
     captured = {}
     for filename, lineno, qualname in locations:
         if not namer.is_project(filename):
@@ -73,4 +89,7 @@ def capture_functions(locations, namer, index):
             "instructions": instructions,
             "category_counts": count_categories(instructions),
         }
+        if executed is not None:
+            offsets = executed.get((filename, code.co_firstlineno, name), {})
+            captured[key]["executed"] = _executed_per_instruction(code, offsets)
     return [captured[key] for key in sorted(captured, key=lambda k: (captured[k]["filename"], k[1], k[2]))]

@@ -1,11 +1,14 @@
 """``diff BASE.json HEAD.json``: what changed between two results files, from the files alone.
 
 Collect (:func:`compare`) builds one plain dict - per entry: the bytecode diff of every captured function whose hash
-changed (the visualizer's aligned diff and category deltas), executed-instruction deltas and per-function profile
-deltas - and :func:`render` turns it into text; ``--json`` prints the dict itself.
+changed (the visualizer's aligned diff and category deltas, each instruction with how often it ran when the
+instruction pass counted it, and where the function's executed-instruction delta comes from), executed-instruction
+deltas and per-function profile deltas - and :func:`render` turns it into text; ``--json`` prints the dict itself.
 """
 
 from ..bytecode.diff import diff_instructions, format_deltas
+from .executed import summary as executed_summary
+from .executed import with_executed
 
 TOP_PROFILE_CHANGES = 15
 
@@ -23,6 +26,11 @@ def _side(path, results):
     return {"path": path, "python_version": env["python_version"], "commit": env.get("commit")}
 
 
+def _executed_delta(base_entry, head_entry):
+    before, after = base_entry.get("instructions"), head_entry.get("instructions")
+    return after["total"] - before["total"] if before and after else None
+
+
 def _function_changes(base_entry, head_entry):
     base = {(f["filename"], f["qualname"]): f for f in base_entry.get("functions") or []}
     head = {(f["filename"], f["qualname"]): f for f in head_entry.get("functions") or []}
@@ -32,9 +40,7 @@ def _function_changes(base_entry, head_entry):
         if before is not None and after is not None and before["hash"] == after["hash"]:
             continue
         status = "added" if before is None else "removed" if after is None else "changed"
-        diff = diff_instructions(
-            before["instructions"] if before else [], after["instructions"] if after else [], key[1]
-        )._replace(status=status)
+        diff = diff_instructions(with_executed(before), with_executed(after), key[1])._replace(status=status)
         changes.append(
             {
                 "qualname": key[1],
@@ -43,6 +49,7 @@ def _function_changes(base_entry, head_entry):
                 "base_hash": before and before["hash"],
                 "head_hash": after and after["hash"],
                 "diff": diff,
+                "executed": executed_summary(diff, _executed_delta(base_entry, head_entry)),
             }
         )
     return changes
@@ -208,4 +215,6 @@ def render(comparison, context=3):
         lines.append(f"category deltas: {format_deltas({k: v for k, v in total.items() if v})}")
         for f in functions:
             lines += ["", f"{f['filename']}:", f["diff"].render(context)]
+            if f["executed"]:
+                lines.append(f"  executed: {f['executed']}")
     return "\n".join(lines) + "\n"

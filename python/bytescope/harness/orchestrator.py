@@ -89,6 +89,7 @@ class EntryRun:
         self.phase = None
         self.started = False
         self.record = None
+        self.measured = None  # the record without instructions, sent before the instruction pass
         self.harness_error = None
         self.kill_at = None
         self.imported = []  # top-level modules the entry imported, for the environment's distributions
@@ -125,6 +126,8 @@ class EntryRun:
             # Names only ever looked up, but the channel is writable by the entry: keep what is a name.
             modules = message.get("modules")
             self.imported = [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
+        elif event == "measured":
+            self.measured = message["entry"]
         elif event == "harness_error":
             self.harness_error = message["error"]
 
@@ -158,6 +161,15 @@ class EntryRun:
         entry["elapsed_ns"] = time.perf_counter_ns() - started_at
         return entry
 
+    def _finished(self, record):
+        record = {**record, "name": self.entry.name, "target": self.entry.target.text}
+        invalid = invalid_measurements(record)  # the worker checked it; this parent must not crash on it either
+        if invalid is not None and record["error"] is None:
+            record["status"], record["error"] = "error", invalid
+        if record["time"] is not None:
+            record["time"] = summarize(**record["time"])
+        return record
+
     def _watch(self, process, reader):
         """Wait for the worker, relaying its progress; True when it had to be killed for the timeout."""
         deadline = time.monotonic() + (self.kill_at - time.time())
@@ -181,12 +193,14 @@ class EntryRun:
                 f"{self.harness_error['traceback']}"
             )
         if self.record is not None and not timed_out:
-            record = {**self.record, "name": self.entry.name, "target": self.entry.target.text}
-            invalid = invalid_measurements(record)  # the worker checked it; this parent must not crash on it either
-            if invalid is not None and record["error"] is None:
-                record["status"], record["error"] = "error", invalid
-            if record["time"] is not None:
-                record["time"] = summarize(**record["time"])
+            return self._finished(self.record)
+        if timed_out and self.phase == "instructions" and self.measured is not None:
+            # Only the instruction count is lost: time, memory and the profile were measured before it.
+            record = self._finished(self.measured)
+            record["instructions_unmeasured"] = (
+                f"the instruction pass did not finish within the {self.settings.timeout:g} s timeout "
+                "(time and memory were measured before it and are kept)"
+            )
             return record
         if not self.started and not timed_out:
             raise HarnessFailure(
@@ -254,4 +268,6 @@ def _summary(record):
         parts.append(f"peak {record['memory']['peak_bytes'] / 1024:.1f} KiB")
     if record.get("instructions"):
         parts.append(f"{record['instructions']['total']:,} instructions")
+    if record.get("instructions_unmeasured"):
+        parts.append(f"no instruction count: {record['instructions_unmeasured']}")
     return ", ".join(parts)

@@ -54,6 +54,7 @@ class Measurement:
         self.record = unmeasured_entry(spec["name"], self.target.text)
         self._raw_locations = []  # (filename, lineno, qualname) of functions that ran, for the capture
         self._modules_before = set(sys.modules)  # what the entry imports is what is new after its import and calls
+        self._executed = None  # {(filename, lineno, qualname): {offset: executions}} once instructions are counted
 
     def _enter(self, phase, detail=""):
         self.phase = phase
@@ -103,7 +104,9 @@ class Measurement:
             self.record["status"] = "error"
             self.record["error"] = invalid
         self._enter("capture")
-        self.record["functions"] = capture.capture_functions(self._raw_locations, self.namer, self.sources)
+        self.record["functions"] = capture.capture_functions(
+            self._raw_locations, self.namer, self.sources, self._executed
+        )
         self.channel.send("imports", modules=environment.loaded_top_level(self._modules_before))
         return self.record
 
@@ -232,6 +235,9 @@ class Measurement:
 
     def _instructions(self):
         counter = InstructionCounter(self.spec.get("instructions_method"))
+        # Everything but the instruction count is measured: should this pass overrun the timeout, the parent keeps it.
+        functions = capture.capture_functions(self._raw_locations, self.namer, self.sources)
+        self.channel.send("measured", entry={**self.record, "functions": functions})
         self._enter("instructions", f"1 call, {counter.method}")
         try:
             self._call_once(counter.run)
@@ -240,13 +246,19 @@ class Measurement:
 
     def _instructions_record(self, counter):
         per_function = {}
-        for code, count in counter.counts.items():
+        self._executed = {}
+        for code, offsets in counter.per_offset.items():
             # Only the project's own files are compiled to name 3.10 code objects; others keep co_name there.
             known = self.namer.is_project(code.co_filename)
             qualname = self.sources.qualname(code) if known else getattr(code, "co_qualname", code.co_name)
-            self._raw_locations.append((code.co_filename, code.co_firstlineno, qualname))
+            location = (code.co_filename, code.co_firstlineno, qualname)
+            self._raw_locations.append(location)
+            if known:  # per instruction only for what the report may show: the project's captured functions
+                executed = self._executed.setdefault(location, {})
+                for offset, n in offsets.items():
+                    executed[offset] = executed.get(offset, 0) + n
             key = (self.namer.name(code.co_filename), qualname, code.co_firstlineno)
-            per_function[key] = per_function.get(key, 0) + count
+            per_function[key] = per_function.get(key, 0) + sum(offsets.values())
         ranked = sorted(per_function.items(), key=lambda item: (-item[1], item[0]))
         kept = ranked[:TOP_INSTRUCTION_FUNCTIONS]
         return {
