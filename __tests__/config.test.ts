@@ -20,7 +20,7 @@ describe('config from action inputs', () => {
       memoryThreshold: DEFAULTS.memoryThreshold,
       maxPeakMemory: null,
       memory: true,
-      instructions: false,
+      instructions: true,
       significance: DEFAULTS.significance,
       baselinePath: null,
       baselineArtifact: 'bytescope-baseline',

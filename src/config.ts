@@ -82,7 +82,7 @@ export const DEFAULTS = {
   timeStatistic: 'min' as const,
   timeConfirmations: 5,
   memory: true,
-  instructions: false,
+  instructions: true,
   baselineArtifact: 'bytescope-baseline',
   uploadBaseline: 'auto' as Tristate,
   comment: 'auto' as const,

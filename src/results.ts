@@ -90,7 +90,7 @@ export interface MemoryStats {
 
 export interface InstructionCounts {
   total: number
-  method: 'basic blocks' | 'sys.monitoring' | 'settrace'
+  method: 'basic-blocks' | 'sys.monitoring' | 'settrace'
   /** The functions that executed the most instructions (at most 200), most first. */
   functions: { qualname: string; filename: string; lineno: number; count: number }[]
   /** total = listed counts + omitted_count. */

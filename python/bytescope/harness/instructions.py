@@ -16,7 +16,7 @@ import threading
 
 from . import blocks
 
-BLOCKS = "basic blocks"
+BLOCKS = "basic-blocks"
 MONITORING = "sys.monitoring"
 SETTRACE = "settrace"
 

@@ -23,7 +23,7 @@ DEFAULTS = {
     "warmup": 3,
     "timeout": 300.0,
     "memory": True,
-    "instructions": False,
+    "instructions": True,
     "profile": True,
     "cwd": ".",
     "python_path": None,
@@ -38,7 +38,7 @@ config file (--config FILE.json), every key optional except entries and out (unl
     "warmup": 3,           untimed calls before timing (>= 0)
     "timeout": 300,        seconds per entry for all its measurements (> 0, <= 86400)
     "memory": true,        tracemalloc pass
-    "instructions": false, count executed bytecode instructions
+    "instructions": true,  count executed bytecode instructions
     "profile": true,       profile one call (and capture the bytecode of the functions it ran)
     "cwd": ".",            project directory: working directory of the entries
     "python_path": ["src"], directories put first on sys.path, relative to cwd (default: [cwd])
