@@ -12,7 +12,7 @@ from unittest import mock
 
 from tests.test_harness_support import FIXTURES, bytescope, harness_run
 
-from bytescope.harness import cli, diff
+from bytescope.harness import cli, diff, executed
 from tests.capabilities import requires_processes
 
 # What the head's `word.lower()` adds to the loop, by Python version.
@@ -28,6 +28,10 @@ def _run(side):
     if results is None or done.returncode != 0:
         raise AssertionError(done.stderr)
     return results
+
+
+def _captured(results, qualname):
+    return next(f for f in results["entries"][0]["functions"] if f["qualname"] == qualname)
 
 
 @requires_processes
@@ -105,11 +109,22 @@ class ResultsDiffTest(unittest.TestCase):
         changes = ", ".join(f"+1 `{(i['opname'] + ' ' + i['argrepr']).rstrip()}`" for i in inserted)
         self.assertEqual(
             keys["executed"],
+            {
+                "changes": [
+                    {"count": 1, "opname": i["opname"], "argrepr": i["argrepr"], "executed": 2420} for i in inserted
+                ],
+                "omitted": 0,
+                "delta": 2420 * len(inserted),
+                "entry_delta": entry_delta,
+            },
+        )
+        self.assertEqual(
+            executed.describe(keys["executed"]),
             f"{changes} \u2014 each ran 2,420x per call: {2420 * len(inserted):+,} of this entry's {entry_delta:+,} "
             "executed instructions",
         )
         added = next(f for f in comparison["entries"][0]["functions"] if f["qualname"] == "added")
-        self.assertTrue(added["executed"].startswith("+"), added["executed"])
+        self.assertEqual(added["executed"]["delta"], sum(n or 0 for n in _captured(self.head, "added")["executed"]))
         text = self.diff(self.base_path, self.head_path)
         self.assertIn(f"  executed: +1 `{_LOWER_CALL[0]} ", text)
         self.assertRegex(text, r"\+ +\| +LOAD_(ATTR|METHOD) .*lower.* 2,420x")

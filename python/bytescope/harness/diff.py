@@ -7,8 +7,7 @@ deltas and per-function profile deltas - and :func:`render` turns it into text; 
 """
 
 from ..bytecode.diff import diff_instructions, format_deltas
-from .executed import summary as executed_summary
-from .executed import with_executed
+from .executed import breakdown, describe, with_executed
 
 TOP_PROFILE_CHANGES = 15
 
@@ -49,7 +48,7 @@ def _function_changes(base_entry, head_entry):
                 "base_hash": before and before["hash"],
                 "head_hash": after and after["hash"],
                 "diff": diff,
-                "executed": executed_summary(diff, _executed_delta(base_entry, head_entry)),
+                "executed": breakdown(diff, _executed_delta(base_entry, head_entry)),
             }
         )
     return changes
@@ -216,5 +215,5 @@ def render(comparison, context=3):
         for f in functions:
             lines += ["", f"{f['filename']}:", f["diff"].render(context)]
             if f["executed"]:
-                lines.append(f"  executed: {f['executed']}")
+                lines.append(f"  executed: {describe(f['executed'])}")
     return "\n".join(lines) + "\n"

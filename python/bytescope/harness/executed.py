@@ -22,50 +22,55 @@ def _counted(instructions):
     return all("executed" in instruction for instruction in instructions)
 
 
-def _name(instruction):
-    argument = f" {instruction['argrepr']}" if instruction["argrepr"] else ""
-    return f"`{instruction['opname']}{argument}`"
-
-
 def _parts(instructions, sign):
-    """[(text, executions)] grouping equal instructions that ran equally often: '+2 `LOAD_FAST x`'."""
+    """Equal instructions that ran equally often, grouped: [{"count": +2, "opname", "argrepr", "executed"}]."""
     groups = {}
     for instruction in instructions:
-        key = (_name(instruction), instruction["executed"])
-        groups[key] = groups.get(key, 0) + 1
-    return [(f"{sign}{n} {name}", executed) for (name, executed), n in groups.items()]
+        key = (instruction["opname"], instruction["argrepr"], instruction["executed"])
+        groups[key] = groups.get(key, 0) + sign
+    return [
+        {"count": n, "opname": opname, "argrepr": argrepr, "executed": executed}
+        for (opname, argrepr, executed), n in groups.items()
+    ]
 
 
-def _signed(n):
-    return f"{n:+,}"
-
-
-def summary(diff, entry_delta):
-    """One sentence for a changed function, e.g. "+1 `LOAD_ATTR lower`, +1 `CALL` - each ran 2,420x per call:
-    +4,840 of this entry's +4,840 executed instructions"; None when either side was not counted."""
+def breakdown(diff, entry_delta):
+    """Where a changed function's executed-instruction delta comes from: its added (+) and removed (-) instructions
+    with how often each ran in one call, the function's delta and the entry's; None when a side was not counted."""
     before = [i for op in diff.ops for i in op.base]
     after = [i for op in diff.ops for i in op.head]
     if not _counted(before) or not _counted(after) or (diff.status != "removed" and not after):
         return None
     # Instructions no collector sees (executed None: RESUME, a prologue) say nothing about the delta.
-    before = [i for i in before if i["executed"] is not None]
-    after = [i for i in after if i["executed"] is not None]
-    added = [i for op in diff.ops if op.tag in ("insert", "replace") for i in op.head if i["executed"] is not None]
-    removed = [i for op in diff.ops if op.tag in ("delete", "replace") for i in op.base if i["executed"] is not None]
-    parts = _parts(added, "+") + _parts(removed, "-")
-    runs = {executed for _, executed in parts}
-    shown = parts[:MAX_PARTS]
+    def seen(side, tags):
+        return [i for op in diff.ops if op.tag in tags for i in getattr(op, side) if i["executed"] is not None]
+
+    changes = _parts(seen("head", ("insert", "replace")), 1) + _parts(seen("base", ("delete", "replace")), -1)
+    delta = sum(i["executed"] or 0 for i in after) - sum(i["executed"] or 0 for i in before)
+    return {"changes": changes[:MAX_PARTS], "omitted": max(len(changes) - MAX_PARTS, 0), "delta": delta,
+            "entry_delta": entry_delta}
+
+
+def describe(executed):
+    """The breakdown in one sentence: "+1 `LOAD_ATTR lower`, +1 `CALL` - each ran 2,420x per call: +4,840 of this
+    entry's +4,840 executed instructions"."""
+    changes = executed["changes"]
+    runs = {change["executed"] for change in changes}
+
+    def name(change):
+        argument = f" {change['argrepr']}" if change["argrepr"] else ""
+        return f"{change['count']:+d} `{change['opname']}{argument}`"
+
     if len(runs) == 1:
-        (executed,) = runs
-        changes = ", ".join(text for text, _ in shown)
-        how_often = "never ran in the measured call (cold)" if executed == 0 else f"each ran {executed:,}x per call"
+        (ran,) = runs
+        text = ", ".join(map(name, changes))
+        how_often = "never ran in the measured call (cold)" if ran == 0 else f"each ran {ran:,}x per call"
     else:
-        changes = ", ".join(f"{text} ({executed:,}x)" if executed else f"{text} (cold)" for text, executed in shown)
+        text = ", ".join(f"{name(c)} ({c['executed']:,}x)" if c["executed"] else f"{name(c)} (cold)" for c in changes)
         how_often = "per call"
-    if len(parts) > len(shown):
-        changes += f" and {len(parts) - len(shown)} more"
-    delta = sum(i["executed"] for i in after) - sum(i["executed"] for i in before)
-    sentence = f"{changes} \u2014 {how_often}: {_signed(delta)}" if parts else f"executed {_signed(delta)}"
-    if entry_delta is None:
+    if executed["omitted"]:
+        text += f" and {executed['omitted']} more"
+    sentence = f"{text} \u2014 {how_often}: {executed['delta']:+,}" if changes else f"executed {executed['delta']:+,}"
+    if executed["entry_delta"] is None:
         return f"{sentence} executed instructions"
-    return f"{sentence} of this entry's {_signed(entry_delta)} executed instructions"
+    return f"{sentence} of this entry's {executed['entry_delta']:+,} executed instructions"
