@@ -60,12 +60,12 @@ def _count_with_settrace(call, per_offset):
         code = frame.f_code
         known = tables.get(id(code))
         if known is None:  # the code stays alive in tables, so its id is not reused
-            known = tables[id(code)] = (code, [0] * (len(code.co_code) // 2))
+            known = tables[id(code)] = (code, [0] * len(code.co_code))  # indexed by byte offset: no shift
         hits = known[1]
 
         def on_opcode(frame, event, arg):
             if event == "opcode":
-                hits[frame.f_lasti >> 1] += 1
+                hits[frame.f_lasti] += 1
             return on_opcode
 
         # f_trace first: 3.13+ only instrument a frame's code for opcodes when it already has a trace function.
@@ -86,7 +86,7 @@ def _count_with_settrace(call, per_offset):
     finally:
         sys.settrace(previous)
         for code, hits in tables.values():
-            offsets = {index * 2: n for index, n in enumerate(hits) if n}
+            offsets = {offset: n for offset, n in enumerate(hits) if n}
             if offsets:
                 per_offset[code] = offsets
 
