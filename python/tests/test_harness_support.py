@@ -142,6 +142,16 @@ class ValidatorTest(unittest.TestCase):
         self.assertRejected(lambda d: d["entries"][0]["memory"].update(peak_bytes=-1), "< minimum 0")
         self.assertRejected(lambda d: d["entries"][0]["instructions"].update(total=True), "expected integer")
 
+    def test_rejects_bad_executed_counts_and_unmeasured_notes(self):
+        def executed(value):
+            return lambda d: d["entries"][0]["functions"][0].update(executed=value)
+
+        self.assertTrue(all("executed" in f for f in self.valid["entries"][0]["functions"]))
+        self.assertRejected(executed([1, -1]), "/entries/0/functions/0/executed/1")
+        self.assertRejected(executed({"0": 1}), "expected array")
+        self.assertRejected(lambda d: d["entries"][0].update(instructions_unmeasured=3), "expected string")
+        self.assertRejected(lambda d: d["entries"][0]["instructions"].update(method="tracing"), "is not one of")
+
     def test_rejects_an_error_that_matches_no_alternative(self):
         self.assertRejected(lambda d: d["entries"][0].update(error={"type": "X"}), "oneOf")
 
