@@ -225,6 +225,14 @@ describe('gate: instructions', () => {
     const m = metric(gate(results([entry({})]), results([entry({})]), settings), 'work', 'instructions')
     expect(m.status).toBe('not-measured')
   })
+
+  it("says why when the instruction pass overran the timeout: the harness's note", () => {
+    const note =
+      'the instruction pass did not finish within the 300 s timeout (time and memory were measured before it and are kept)'
+    const head = results([{ ...entry({}), instructions_unmeasured: note }])
+    const m = metric(gate(head, results([entry({ instructions: 10 })]), settings), 'work', 'instructions')
+    expect(m).toMatchObject({ status: 'not-measured', reason: note })
+  })
 })
 
 describe('gate: entries and results', () => {

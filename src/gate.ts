@@ -267,7 +267,11 @@ function compareInstructions(
   missing: string | null,
 ): MetricComparison {
   const headTotal = head.instructions?.total ?? null
-  if (headTotal === null) return notCompared('instructions', 'not-measured', null, null, threshold, 'not measured')
+  if (headTotal === null) {
+    // The harness says why when the pass was asked for but lost (it overran the timeout); the note is its text.
+    const why = typeof head.instructions_unmeasured === 'string' ? head.instructions_unmeasured : 'not measured'
+    return notCompared('instructions', 'not-measured', null, null, threshold, why)
+  }
   if (missing !== null) return notCompared('instructions', 'not-comparable', null, headTotal, threshold, missing)
   const baseTotal = base!.instructions?.total ?? null
   if (baseTotal === null)

@@ -167,6 +167,8 @@ export interface ResultsEntry {
   time: TimeStats | null
   memory: MemoryStats | null
   instructions: InstructionCounts | null
+  /** Why instructions is null although they were asked for (the pass overran the timeout). */
+  instructions_unmeasured?: string
   profile: Profile | null
   functions: CapturedFunction[]
   /** Wall time of the whole entry as the harness saw it (process start to result). */
