@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
 sys.path.insert(0, HERE)
 
-from bytescope.harness.instructions import InstructionCounter, available_methods  # noqa: E402
+from bytescope.harness.instructions import InstructionCounter, available_methods, trace_opcodes  # noqa: E402
 
 TARGETS = {(3, 10): 60.0, (3, 11): 25.0}
 DEFAULT_TARGET = 15.0
@@ -37,17 +37,11 @@ def _settrace_floor(call):
         return on_opcode
 
     def on_call(frame, event, arg):
+        frame.f_trace = on_opcode
         frame.f_trace_opcodes = True
         return on_opcode
 
-    here = sys._getframe()
-    here.f_trace_opcodes = True
-    sys.settrace(on_call)
-    here.f_trace_opcodes = False
-    try:
-        call()
-    finally:
-        sys.settrace(None)
+    trace_opcodes(call, on_call)
 
 
 def _monitoring_floor(call):

@@ -74,6 +74,18 @@ def _count_with_settrace(call, per_offset):
         frame.f_trace_opcodes = True
         return on_opcode
 
+    try:
+        trace_opcodes(call, on_call)
+    finally:
+        for code, hits in tables.values():
+            offsets = {offset: n for offset, n in enumerate(hits) if n}
+            if offsets:
+                per_offset[code] = offsets
+
+
+def trace_opcodes(call, on_call):
+    """Call once under ``sys.settrace(on_call)`` with opcode events possible; the previous trace function is
+    restored, also when the call raises."""
     previous = sys.gettrace()
     # 3.12+ implement settrace on sys.monitoring and only turn opcode events on at settrace() when some frame has
     # asked for them before; without this the first counted call would see no opcodes at all.
@@ -85,10 +97,6 @@ def _count_with_settrace(call, per_offset):
         call()
     finally:
         sys.settrace(previous)
-        for code, hits in tables.values():
-            offsets = {offset: n for offset, n in enumerate(hits) if n}
-            if offsets:
-                per_offset[code] = offsets
 
 
 def _count_with_monitoring(call, per_offset):
