@@ -4,7 +4,14 @@
 import { pythonMinor, type CapturedFunction, type ResultsEntry } from '../results.js'
 import type { Verdict } from '../verdict.js'
 import { block, type Block } from './blocks.js'
-import type { BytecodeDiffReport, DiffInstruction, DiffOp, FunctionBytecodeDiff, ReportContext } from './context.js'
+import type {
+  BytecodeDiffReport,
+  DiffInstruction,
+  DiffOp,
+  ExecutedBreakdown,
+  FunctionBytecodeDiff,
+  ReportContext,
+} from './context.js'
 import { code, codeBlock, link, shorten, singleLine } from './escape.js'
 import { count, duration, percent, plural, relative, shortSha, transition } from './format.js'
 import { sourceUrl } from './links.js'
@@ -63,7 +70,7 @@ export function diffIndex(report: BytecodeDiffReport | null | undefined): Map<st
       const valid = diff.ops.every(
         (op) => Array.isArray(op?.base) && Array.isArray(op?.head) && typeof op.tag === 'string',
       )
-      if (valid) index.set(key(change.filename, change.qualname), diff)
+      if (valid) index.set(key(change.filename, change.qualname), { ...diff, executed: change.executed ?? null })
     }
   }
   return index
@@ -214,10 +221,48 @@ function countDeltas(base: CapturedFunction, head: CapturedFunction): Record<str
 
 // -- the aligned diff as a code block -------------------------------------------------------------------------
 
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0
+
+/** How often the instruction ran in one call, when the instruction pass counted it: "2,420×" or "cold". */
+function ran(instr: DiffInstruction): string {
+  if (!isCount(instr.executed)) return ''
+  return instr.executed === 0 ? 'cold' : `${count(instr.executed)}×`
+}
+
 function instructionText(instr: DiffInstruction): string {
   const label = instr.label ? `${instr.label}:` : ''
   const arg = shorten(singleLine(instr.argrepr), 80)
-  return `${label.padStart(5)} ${instr.opname.padEnd(22)} ${arg}`.trimEnd()
+  const times = ran(instr)
+  return `${label.padStart(5)} ${instr.opname.padEnd(22)} ${arg}${times ? `  ${times}` : ''}`.trimEnd()
+}
+
+/**
+ * "+1 `LOAD_ATTR lower`, +1 `CALL` — each ran 2,420× per call: +4,840 of this entry's +4,840 executed
+ * instructions" (bytescope.harness.executed.describe() in markdown); null when the breakdown is not shaped right.
+ */
+export function executedSentence(executed: ExecutedBreakdown | null | undefined): string | null {
+  if (!executed || !Array.isArray(executed.changes) || !Number.isFinite(executed.delta)) return null
+  const changes = executed.changes.filter((c) => Number.isFinite(c?.count) && isCount(c.executed))
+  const signed = (n: number) => `${n >= 0 ? '+' : '−'}${count(Math.abs(n))}`
+  const name = (c: ExecutedBreakdown['changes'][number]) =>
+    `${signed(c.count)} ${code(`${String(c.opname)} ${String(c.argrepr)}`.trim(), 60)}`
+  const runs = new Set(changes.map((c) => c.executed))
+  let text: string
+  let howOften: string
+  if (runs.size === 1) {
+    const [times] = [...runs]
+    text = changes.map(name).join(', ')
+    howOften = times === 0 ? 'never ran in the measured call (cold)' : `each ran ${count(times!)}× per call`
+  } else {
+    text = changes.map((c) => `${name(c)} (${c.executed === 0 ? 'cold' : `${count(c.executed)}×`})`).join(', ')
+    howOften = 'per call'
+  }
+  if (isCount(executed.omitted) && executed.omitted > 0) text += ` and ${executed.omitted} more`
+  const sentence =
+    changes.length > 0 ? `${text} — ${howOften}: ${signed(executed.delta)}` : `executed ${signed(executed.delta)}`
+  return Number.isFinite(executed.entry_delta)
+    ? `${sentence} of this entry's ${signed(executed.entry_delta!)} executed instructions`
+    : `${sentence} executed instructions`
 }
 
 /** The aligned runs as text, rendered once and shared by every level of detail. */
@@ -298,6 +343,8 @@ function sections(f: ChangedFunction, context: ReportContext): string[] {
       ? `**Instruction mix:** ${sentences.join(', ')}.`
       : '**Instruction mix:** unchanged; constants, names or jump targets differ.',
   ]
+  const executed = executedSentence(f.diff?.executed)
+  if (executed) parts.push(`**Executed:** ${executed}.`)
   if (f.usage.length > 0) parts.push(f.usage.slice(0, 5).map(usageLine).join('\n'))
   const wrap = (extra: string[]): string =>
     `<details>\n<summary>${summary(f)}</summary>\n\n${[...parts, ...extra].join('\n\n')}\n\n</details>`

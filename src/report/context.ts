@@ -34,6 +34,16 @@ export interface DiffInstruction {
   category: string
   label?: string | null
   line?: number | null
+  /** How often it ran in the instruction pass's one call (0: cold; null: never reported, e.g. RESUME). */
+  executed?: number | null
+}
+
+/** Where a changed function's executed-instruction delta comes from: bytescope.harness.executed.breakdown(). */
+export interface ExecutedBreakdown {
+  changes: { count: number; opname: string; argrepr: string; executed: number }[]
+  omitted: number
+  delta: number
+  entry_delta: number | null
 }
 
 /** One aligned run: `equal` and `replace` pair base[k] with head[k]; `insert` and `delete` are one-sided. */
@@ -52,6 +62,8 @@ export interface FunctionBytecodeDiff {
   /** category -> head count minus base count, non-zero only. */
   category_deltas: Record<string, number>
   ops: DiffOp[]
+  /** The function change's `executed`, attached by diffIndex (not part of FunctionDiff.to_dict()). */
+  executed?: ExecutedBreakdown | null
 }
 
 /** A captured function whose hash differs between base and head, as the harness diff lists it per entry. */
@@ -62,6 +74,7 @@ export interface FunctionChange {
   base_hash: string | null
   head_hash: string | null
   diff: FunctionBytecodeDiff
+  executed?: ExecutedBreakdown | null
 }
 
 /**
