@@ -70,7 +70,13 @@ def _run_parser():
         "--memory",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="measure memory with tracemalloc (default on)",
+        help="measure the tracemalloc peak (default on)",
+    )
+    parser.add_argument(
+        "--memory-runs",
+        type=int,
+        metavar="N",
+        help="fresh processes that each measure the tracemalloc peak (default 3)",
     )
     parser.add_argument(
         "--instructions",

@@ -14,7 +14,7 @@ import tempfile
 import time
 import traceback
 
-from . import reaper
+from . import peaks, reaper
 from .channel import ChannelReader
 from .errors import MAX_TRACEBACK_CHARS, cap, invalid_measurements
 from .results import unmeasured_entry
@@ -78,39 +78,26 @@ def _signal_name(returncode):
         return f"signal {-returncode}"
 
 
-class EntryRun:
-    """One entry's worker, from start to its record."""
+class WorkerProcess:
+    """One worker process, from start to its record: spawned with a spec, watched for its deadline, crash or result.
+    ``announce`` says which phases are relayed as progress."""
 
-    def __init__(self, entry, settings, position, total, progress):
-        self.entry = entry
-        self.settings = settings
-        self.label = f"[{position}/{total}] {entry.name}"
+    def __init__(self, spec, cwd, kill_at, label, progress, announce=lambda phase: True):
+        self.spec = spec
+        self.cwd = cwd
+        self.kill_at = kill_at
+        self.label = label
         self.progress = progress
+        self.announce = announce
         self.phase = None
         self.started = False
         self.record = None
         self.measured = None  # the record without instructions, sent before the instruction pass
         self.harness_error = None
-        self.kill_at = None
+        self.returncode = None
+        self.timed_out = False
+        self.stdout = self.stderr = None
         self.imported = []  # top-level modules the entry imported, for the environment's distributions
-
-    def _spec(self, channel_path):
-        target = self.entry.target
-        return {
-            "channel": channel_path,
-            "name": self.entry.name,
-            "project_dir": self.settings.cwd,
-            "python_path": self.settings.python_path,
-            "tree": self.settings.tree,
-            "target_parts": {"text": target.text, "module": target.module, "path": target.path, "attr": target.attr},
-            "repeat": self.settings.repeat,
-            "kill_at": self.kill_at,
-            "warmup": self.settings.warmup,
-            "memory": self.settings.memory,
-            "instructions": self.settings.instructions,
-            "instructions_method": self.settings.instructions_method,
-            "profile": self.settings.profile,
-        }
 
     def _handle(self, message):
         event = message.get("event")
@@ -118,8 +105,9 @@ class EntryRun:
             self.started = True
         elif event == "phase":
             self.phase = message["phase"]
-            detail = f" {message['detail']}" if message.get("detail") else ""
-            self.progress(f"{self.label}: {self.phase}{detail}\u2026")
+            if self.announce(self.phase):
+                detail = f" {message['detail']}" if message.get("detail") else ""
+                self.progress(f"{self.label}: {self.phase}{detail}\u2026")
         elif event == "result":
             self.record = message["entry"]
         elif event == "imports":
@@ -132,43 +120,33 @@ class EntryRun:
             self.harness_error = message["error"]
 
     def run(self):
-        started_at = time.perf_counter_ns()
-        self.kill_at = time.time() + self.settings.timeout  # for the worker's own stack dump just before the kill
         with tempfile.TemporaryDirectory(prefix="bytescope-") as scratch:
             channel_path = os.path.join(scratch, "channel.jsonl")
             open(channel_path, "w").close()
             reader = ChannelReader(channel_path)
-            argv = [sys.executable, _BOOT, json.dumps(self._spec(channel_path))]
-            process = _spawn(argv, self.settings.cwd)
-            stdout, stderr = BoundedCapture(process.stdout), BoundedCapture(process.stderr)
+            spec = {**self.spec, "channel": channel_path, "kill_at": self.kill_at}
+            process = _spawn([sys.executable, _BOOT, json.dumps(spec)], self.cwd)
+            self.stdout, self.stderr = BoundedCapture(process.stdout), BoundedCapture(process.stderr)
             try:
-                timed_out = self._watch(process, reader)
+                self.timed_out = self._watch(process, reader)
             finally:
                 _kill_group(process)  # whatever the entry left running, and the worker itself on Ctrl-C
                 reaper.kill_adopted()  # and what it left in sessions of their own
             for message in reader.poll():
                 self._handle(message)
-            stdout.join(DRAIN_SECONDS)
-            stderr.join(DRAIN_SECONDS)
-        entry = self._entry(process.returncode, timed_out, stderr)
-        entry["output"] = {
-            "stdout": stdout.text(),
-            "stderr": stderr.text(),
-            "stdout_bytes": stdout.total,
-            "stderr_bytes": stderr.total,
-            "truncated": stdout.truncated or stderr.truncated,
-        }
-        entry["elapsed_ns"] = time.perf_counter_ns() - started_at
-        return entry
-
-    def _finished(self, record):
-        record = {**record, "name": self.entry.name, "target": self.entry.target.text}
-        invalid = invalid_measurements(record)  # the worker checked it; this parent must not crash on it either
-        if invalid is not None and record["error"] is None:
-            record["status"], record["error"] = "error", invalid
-        if record["time"] is not None:
-            record["time"] = summarize(**record["time"])
-        return record
+            self.stdout.join(DRAIN_SECONDS)
+            self.stderr.join(DRAIN_SECONDS)
+        self.returncode = process.returncode
+        if self.harness_error is not None:
+            raise HarnessFailure(
+                f"{self.spec['name']}: bytescope failed during {self.harness_error.get('phase')}:\n"
+                f"{self.harness_error['traceback']}"
+            )
+        if not self.started and not self.timed_out and self.record is None:
+            raise HarnessFailure(
+                f"{self.spec['name']}: the worker process failed to start (exit status {self.returncode}):\n"
+                f"{self.stderr.text()[-STDERR_IN_ERROR:]}"
+            )
 
     def _watch(self, process, reader):
         """Wait for the worker, relaying its progress; True when it had to be killed for the timeout."""
@@ -186,47 +164,120 @@ class EntryRun:
                 process.wait()
                 return True
 
-    def _entry(self, returncode, timed_out, stderr):
-        if self.harness_error is not None:
-            raise HarnessFailure(
-                f"{self.entry.name}: bytescope failed during {self.harness_error.get('phase')}:\n"
-                f"{self.harness_error['traceback']}"
-            )
-        if self.record is not None and not timed_out:
-            return self._finished(self.record)
-        if timed_out and self.phase == "instructions" and self.measured is not None:
-            # Only the instruction count is lost: time, memory and the profile were measured before it.
-            record = self._finished(self.measured)
-            record["instructions_unmeasured"] = (
-                f"the instruction pass did not finish within the {self.settings.timeout:g} s timeout "
-                "(time and memory were measured before it and are kept)"
-            )
-            return record
-        if not self.started and not timed_out:
-            raise HarnessFailure(
-                f"{self.entry.name}: the worker process failed to start (exit status {returncode}):\n"
-                f"{stderr.text()[-STDERR_IN_ERROR:]}"
-            )
+    def failure(self, timeout):
+        """(status, error) of a worker that did not report: a timeout, a crash, or an exit before its report."""
         where = f" during {self.phase}" if self.phase else ""
         status = "error"
-        if timed_out:
+        if self.timed_out:
             status, kind = "timeout", "Timeout"
-            message = f"the entry did not finish within {self.settings.timeout:g} s (stopped{where})"
-        elif returncode is not None and returncode < 0:
+            message = f"the entry did not finish within {timeout:g} s (stopped{where})"
+        elif self.returncode is not None and self.returncode < 0:
             kind = "Crash"
-            message = f"the interpreter crashed with {_signal_name(returncode)}{where}"
+            message = f"the interpreter crashed with {_signal_name(self.returncode)}{where}"
         else:
             kind = "Exit"
             message = (
-                f"the worker exited with status {returncode}{where} before reporting "
+                f"the worker exited with status {self.returncode}{where} before reporting "
                 "(os._exit() or a fatal error in the entry)"
             )
         # faulthandler's dump of the stacks at the crash, or just before the timeout
-        tail = stderr.text()[-STDERR_IN_ERROR:].strip()
+        tail = self.stderr.text()[-STDERR_IN_ERROR:].strip()
         error = {"type": kind, "message": message, "traceback": tail or None}
         if self.phase:
             error["phase"] = self.phase
-        return unmeasured(self.entry, status, error)
+        return status, error
+
+
+class EntryRun:
+    """One entry: its measuring worker, then the fresh processes that measure its peak, under one timeout."""
+
+    def __init__(self, entry, settings, position, total, progress):
+        self.entry = entry
+        self.settings = settings
+        self.label = f"[{position}/{total}] {entry.name}"
+        self.progress = progress
+        self.kill_at = None
+        self.imported = []  # what the measuring worker reported, for the environment's distributions
+
+    def _spec(self, **extra):
+        target = self.entry.target
+        return {
+            "name": self.entry.name,
+            "project_dir": self.settings.cwd,
+            "python_path": self.settings.python_path,
+            "tree": self.settings.tree,
+            "target_parts": {"text": target.text, "module": target.module, "path": target.path, "attr": target.attr},
+            "repeat": self.settings.repeat,
+            "warmup": self.settings.warmup,
+            "instructions": self.settings.instructions,
+            "instructions_method": self.settings.instructions_method,
+            "profile": self.settings.profile,
+            **extra,
+        }
+
+    def run(self):
+        started_at = time.perf_counter_ns()
+        self.kill_at = time.time() + self.settings.timeout  # for the worker's own stack dump just before the kill
+        worker = WorkerProcess(self._spec(), self.settings.cwd, self.kill_at, self.label, self.progress)
+        worker.run()
+        self.imported = worker.imported
+        entry = self._entry(worker)
+        entry["output"] = {
+            "stdout": worker.stdout.text(),
+            "stderr": worker.stderr.text(),
+            "stdout_bytes": worker.stdout.total,
+            "stderr_bytes": worker.stderr.total,
+            "truncated": worker.stdout.truncated or worker.stderr.truncated,
+        }
+        if self.settings.memory and entry["status"] == "ok":
+            runs = range(1, self.settings.memory_runs + 1)
+            entry.update(peaks.combine([self._memory_run(index) for index in runs]))
+        entry["elapsed_ns"] = time.perf_counter_ns() - started_at
+        return entry
+
+    def _memory_run(self, index):
+        """The peak of one fresh process, or why it has none."""
+        if time.time() >= self.kill_at:
+            return peaks.unmeasured(index, f"not started: the entry's {self.settings.timeout:g} s timeout was reached")
+        memory_run = {"index": index, "of": self.settings.memory_runs}
+        worker = WorkerProcess(
+            self._spec(memory_run=memory_run),
+            self.settings.cwd,
+            self.kill_at,
+            self.label,
+            self.progress,
+            announce=lambda phase: phase == "memory",
+        )
+        worker.run()
+        if worker.record is None or worker.timed_out:
+            return peaks.unmeasured(index, _error_line(worker.failure(self.settings.timeout)[1]))
+        return peaks.outcome(index, worker.record)
+
+    def _entry(self, worker):
+        if worker.record is not None and not worker.timed_out:
+            return self._finished(worker.record)
+        if worker.timed_out and worker.phase == "instructions" and worker.measured is not None:
+            # Only the instruction count is lost: time and the profile were measured before it.
+            record = self._finished(worker.measured)
+            record["instructions_unmeasured"] = (
+                f"the instruction pass did not finish within the {self.settings.timeout:g} s timeout "
+                "(time was measured before it and is kept)"
+            )
+            return record
+        return unmeasured(self.entry, *worker.failure(self.settings.timeout))
+
+    def _finished(self, record):
+        record = {**record, "name": self.entry.name, "target": self.entry.target.text}
+        invalid = invalid_measurements(record)  # the worker checked it; this parent must not crash on it either
+        if invalid is not None and record["error"] is None:
+            record["status"], record["error"] = "error", invalid
+        if record["time"] is not None:
+            record["time"] = summarize(**record["time"])
+        return record
+
+
+def _error_line(error):
+    return f"{error['type']}: {error['message']}"
 
 
 def measure(settings, progress):
@@ -264,10 +315,14 @@ def _summary(record):
         error = record["error"] or {}
         return f"{record['status']}: {error.get('type')}: {error.get('message')}"
     parts = [f"ok, median {record['time']['median_ns'] / 1e6:.3f} ms"]
-    if record.get("memory"):
-        parts.append(f"peak {record['memory']['peak_bytes'] / 1024:.1f} KiB")
-    if record.get("instructions"):
-        parts.append(f"{record['instructions']['total']:,} instructions")
+    memory = record.get("memory")
+    if memory:
+        low, high = memory["peak_min_bytes"] / 1024, memory["peak_max_bytes"] / 1024
+        parts.append(f"peak {low:.1f} KiB" if low == high else f"peak {low:.1f}\u2013{high:.1f} KiB")
+    elif record.get("memory_unmeasured"):
+        parts.append(f"memory not measured: {record['memory_unmeasured']}")
     if record.get("instructions_unmeasured"):
         parts.append(f"no instruction count: {record['instructions_unmeasured']}")
+    if record.get("instructions"):
+        parts.append(f"{record['instructions']['total']:,} instructions")
     return ", ".join(parts)

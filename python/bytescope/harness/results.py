@@ -99,6 +99,7 @@ def unmeasured_entry(name, target, status="ok", error=None):
         "import_ns": None,
         "time": None,
         "memory": None,
+        "memory_unmeasured": None,
         "instructions": None,
         "profile": None,
         "functions": [],

@@ -23,6 +23,7 @@ DEFAULTS = {
     "warmup": 3,
     "timeout": 300.0,
     "memory": True,
+    "memory_runs": 3,
     "instructions": True,
     "profile": True,
     "cwd": ".",
@@ -37,7 +38,8 @@ config file (--config FILE.json), every key optional except entries and out (unl
     "repeat": 20,          timed calls per entry (>= 1)
     "warmup": 3,           untimed calls before timing (>= 0)
     "timeout": 300,        seconds per entry for all its measurements (> 0, <= 86400)
-    "memory": true,        tracemalloc pass
+    "memory": true,        tracemalloc peak
+    "memory_runs": 3,      fresh processes that each measure the peak (>= 1)
     "instructions": true,  count executed bytecode instructions
     "profile": true,       profile one call (and capture the bytecode of the functions it ran)
     "cwd": ".",            project directory: working directory of the entries
@@ -63,6 +65,7 @@ class Settings(NamedTuple):
     warmup: int
     timeout: float
     memory: bool
+    memory_runs: int
     instructions: bool
     instructions_method: Optional[str]  # None: the fastest this Python has
     profile: bool
@@ -78,6 +81,7 @@ class Settings(NamedTuple):
             "warmup": self.warmup,
             "timeout": self.timeout,
             "memory": self.memory,
+            "memory_runs": self.memory_runs,
             "instructions": self.instructions,
             "cwd": self.cwd,
         }
@@ -173,8 +177,8 @@ def read_config(path):
 
 
 def _validate(key, value):
-    if key in ("repeat", "warmup"):
-        return _check_int(key, value, 1 if key == "repeat" else 0)
+    if key in ("repeat", "warmup", "memory_runs"):
+        return _check_int(key, value, 0 if key == "warmup" else 1)
     if key == "timeout":
         return _check_timeout(value)
     if key in ("memory", "instructions", "profile"):
@@ -225,6 +229,7 @@ def resolve(options, config_path=None):
         warmup=merged["warmup"],
         timeout=merged["timeout"],
         memory=merged["memory"],
+        memory_runs=merged["memory_runs"],
         instructions=merged["instructions"],
         instructions_method=method,
         profile=merged["profile"],

@@ -1,7 +1,8 @@
 """The worker: measures one entry in a fresh interpreter and sends its record to the parent over the channel.
 
 Phases, in order (each announced on the channel, so the parent can show progress and knows where a crash or a
-timeout happened): import, warmup, timing, profile, memory, instructions, capture.  The first failure in the user's
+timeout happened): import, warmup, timing, profile, instructions, capture; or, in one of the processes that measure
+the peak (``memory_run``), import, warmup, memory.  The first failure in the user's
 code ends the measuring; what was measured before it is kept, and the project functions seen so far are still
 captured.
 """
@@ -15,7 +16,7 @@ import time
 
 from ..profiling import Profiler
 from ..profiling.memory import MemoryTracker
-from . import capture, environment, loader, profile_data, tree_check
+from . import capture, environment, loader, peaks, profile_data, tree_check
 from .channel import ChannelWriter
 from .errors import error_record, invalid_measurements, is_exit_zero
 from .instructions import InstructionCounter
@@ -85,13 +86,17 @@ class Measurement:
             os._exit(0)
 
     def run(self):
-        steps = [self._import, self._freeze, self._warmup, self._timing]
-        if self.spec.get("profile", True):
-            steps.append(self._profile)
-        if self.spec["memory"]:
-            steps.append(self._memory)
-        if self.spec["instructions"]:
-            steps.append(self._instructions)
+        memory_run = self.spec.get("memory_run")
+        if memory_run:
+            # One of the fresh processes that measure the peak: the same start as the timing's, then only the peak.
+            steps = [self._import, self._freeze, self._warmup, self._memory]
+        else:
+            # The peak is measured in fresh processes of its own (``memory_run``), never after timing and profiling.
+            steps = [self._import, self._freeze, self._warmup, self._timing]
+            if self.spec.get("profile", True):
+                steps.append(self._profile)
+            if self.spec["instructions"]:
+                steps.append(self._instructions)
         try:
             for step in steps:
                 step()
@@ -103,6 +108,8 @@ class Measurement:
         if invalid is not None and self.record["error"] is None:
             self.record["status"] = "error"
             self.record["error"] = invalid
+        if memory_run:
+            return self.record
         self._enter("capture")
         self.record["functions"] = capture.capture_functions(
             self._raw_locations, self.namer, self.sources, self._executed
@@ -198,7 +205,8 @@ class Measurement:
             self.record["profile"] = profile_data.shrink(profile, self.namer)
 
     def _memory(self):
-        self._enter("memory", "1 call")
+        run = self.spec.get("memory_run")
+        self._enter("memory", f"1 call, process {run['index']} of {run['of']}" if run else "1 call")
         tracker = MemoryTracker(TOP_SITES, TRACEBACK_LIMIT)
         stats = []
 
@@ -215,6 +223,8 @@ class Measurement:
         finally:
             if stats and stats[0] is not None:
                 self.record["memory"] = self._memory_record(stats[0].to_dict())
+            elif stats:
+                self.record["memory_unmeasured"] = peaks.STOPPED_TRACING
 
     def _memory_record(self, memory):
         """Sites with the harness's own frames taken out (they are the same for every allocation) and renamed."""

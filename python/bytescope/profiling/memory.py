@@ -113,6 +113,8 @@ class MemoryTracker:
         self._before = None
         self._traced_before = 0
         self._own_before = 0
+        self._witness = None
+        self.interrupted = False
 
     def start(self):
         self._started_tracing = not tracemalloc.is_tracing()
@@ -122,12 +124,25 @@ class MemoryTracker:
         else:
             snapshot = tracemalloc.take_snapshot()
             self._before, self._own_before = _program_traces(snapshot), _own_size(snapshot)
+        # Traced from here on, and counted as "before": stopping tracemalloc forgets its trace, so a measured block
+        # that stops (and perhaps restarts) tracing shows in ``interrupted`` instead of in a peak that means nothing.
+        self._witness = object()
+        self.interrupted = False
         self._traced_before = tracemalloc.get_traced_memory()[0]
         tracemalloc.reset_peak()
 
     def stop(self, while_tracing=None):
         """Measure and stop tracing (only if this tracker started it). Safe to call after ``start`` failed.
-        ``while_tracing`` runs after the measurement, before tracing stops."""
+        ``while_tracing`` runs after the measurement, before tracing stops.  None, with ``interrupted`` set, when
+        the measured block stopped tracing (and perhaps started it again)."""
+        self.interrupted = self._witness is not None and (
+            not tracemalloc.is_tracing() or tracemalloc.get_object_traceback(self._witness) is None
+        )
+        self._witness = None
+        if self.interrupted:
+            if tracemalloc.is_tracing() and self._started_tracing:
+                tracemalloc.stop()  # restarted by the block: what this tracker started, it stops
+            return None
         if not tracemalloc.is_tracing():
             return None
         try:
