@@ -321,7 +321,8 @@ describe('report content', () => {
     expect(checkout[0]).toBe('<code>checkout</code>')
     expect(checkout[1]).toBe('1.00 ms → 1.13 ms')
     expect(checkout[2]).toBe('🔴 +13.0% (within-run 95% CI +5.0% … +20.0%)')
-    expect(checkout[3]).toBe('97.7 KiB → 98.6 KiB (+1.0%)')
+    // a change the gate did not count reads "unchanged", whatever its sign
+    expect(checkout[3]).toBe('97.7 KiB → 98.6 KiB (unchanged)')
     expect(checkout[4]).toBe('120 → 130 (+8.3%)')
     expect(checkout[5]).toBe('5,000 → 5,600 (+12.0%)')
     expect(checkout[6]).toBe('🔴 regression')
@@ -407,7 +408,9 @@ describe('report content', () => {
   it('warns when base and head ran on different Pythons', () => {
     const { markdown } = renderReport(regressionVerdict({ basePython: '3.11.7' }), baseline, withDiff())
     expect(markdown).toContain('> - Python build: <code>CPython 3.11.7</code> → <code>CPython 3.12.1</code>')
-    expect(markdown).toContain('different Python minor versions')
+    expect(markdown).toContain(
+      'Base and head ran different Python versions: time, memory, allocations and executed instructions are not compared',
+    )
     expect(markdown).toContain('Not compared: base and head ran on Python 3.11 and 3.12')
     expect(markdown).not.toContain('```diff')
   })

@@ -66,7 +66,9 @@ function culpritFor(metric: MetricName, entry: EntryVerdict): Culprit | null {
       (delta) => `+${delta.toLocaleString('en-US')} executed instructions`,
     )
   }
-  return memoryCulprit(base, head)
+  // Sites of another Python release are not comparable: the largest of head's own sites is the culprit then.
+  const otherPython = entry.metrics.some((m) => m.metric === 'memory' && m.cause === 'other-python')
+  return memoryCulprit(otherPython ? null : base, head)
 }
 
 function largest(

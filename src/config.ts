@@ -38,6 +38,8 @@ export interface Config {
   /** Absolute tracemalloc peak budget in bytes, or null for none. */
   maxPeakMemory: number | null
   memory: boolean
+  /** Fresh processes per entry that each measure the tracemalloc peak; the gate compares their spreads. */
+  memoryRuns: number
   instructions: boolean
   instructionsThreshold: number
   /** Time only: a change is significant when the Mann–Whitney U p-value is below this (e.g. 0.01). */
@@ -82,6 +84,7 @@ export const DEFAULTS = {
   timeStatistic: 'min' as const,
   timeConfirmations: 5,
   memory: true,
+  memoryRuns: 3,
   instructions: true,
   baselineArtifact: 'bytescope-baseline',
   uploadBaseline: 'auto' as Tristate,
@@ -175,6 +178,14 @@ export const SETTINGS: readonly Setting[] = [
     help: 'absolute peak memory budget, e.g. 256MiB (default: none)',
   },
   { key: 'memory', kind: 'bool', inFile: true, help: `measure memory with tracemalloc (default: ${DEFAULTS.memory})` },
+  {
+    key: 'memory-runs',
+    kind: 'int',
+    inFile: true,
+    min: 1,
+    max: 50,
+    help: `fresh processes that each measure the peak (default: ${DEFAULTS.memoryRuns})`,
+  },
   {
     key: 'instructions',
     kind: 'bool',
@@ -322,6 +333,7 @@ export function loadConfig(sources: ConfigSources): Config {
     memoryThreshold: setting('memory-threshold', parsePercent) ?? DEFAULTS.memoryThreshold,
     maxPeakMemory: setting('max-peak-memory', parseSize) ?? null,
     memory: setting('memory', parseBool) ?? DEFAULTS.memory,
+    memoryRuns: setting('memory-runs', int('memory-runs')) ?? DEFAULTS.memoryRuns,
     instructions: setting('instructions', parseBool) ?? DEFAULTS.instructions,
     instructionsThreshold: setting('instructions-threshold', parsePercent) ?? DEFAULTS.instructionsThreshold,
     significance: setting('significance', parseProbability) ?? DEFAULTS.significance,

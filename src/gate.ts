@@ -2,9 +2,10 @@
 // configured thresholds. Reports and publishers only read the Verdict this returns.
 import { thresholdText, type Config, type EntryPoint } from './config.js'
 import { compareEnvironments } from './environment.js'
-import { bytes, count, duration, intervalName, percent } from './report/format.js'
-import { pythonMinor, type Results, type ResultsEntry } from './results.js'
-import { changeInterval, mannWhitneyU, roundValues, statistic } from './stats.js'
+import { compareMemory } from './memory-gate.js'
+import { count, duration, intervalName, percent } from './report/format.js'
+import { samePython, type Environment, type Results, type ResultsEntry } from './results.js'
+import { changeInterval, mannWhitneyU, relativeChange, roundValues, statistic } from './stats.js'
 import type { EntryStatus, EntryVerdict, IntervalCovers, MetricComparison, Verdict } from './verdict.js'
 
 /** The settings the gate reads; a whole Config fits. */
@@ -28,13 +29,12 @@ interface Thresholds {
 }
 
 export function gate(head: Results, base: Results | null, settings: GateSettings): Verdict {
-  const samePython = base === null || pythonMinor(base) === pythonMinor(head)
   const environment = base === null ? null : compareEnvironments(base.environment, head.environment)
   const context: Comparison = {
     settings,
-    samePython,
-    baseVersion: base?.environment.python_version ?? null,
-    headVersion: head.environment.python_version,
+    samePython: base === null || samePython(base, head),
+    base: base?.environment ?? null,
+    head: head.environment,
     otherMachine: environment?.otherMachine ?? null,
   }
   const entries: EntryVerdict[] = head.entries.map((entry) =>
@@ -61,7 +61,7 @@ export function gate(head: Results, base: Results | null, settings: GateSettings
     regressions: countOf('regression'),
     improvements: countOf('improvement'),
     unchanged: countOf('unchanged'),
-    samePython,
+    samePython: context.samePython,
     environment,
     failures,
     head,
@@ -72,8 +72,8 @@ export function gate(head: Results, base: Results | null, settings: GateSettings
 interface Comparison {
   settings: GateSettings
   samePython: boolean
-  baseVersion: string | null
-  headVersion: string
+  base: Environment | null
+  head: Environment
   /** Why time measured on the baseline's machine is not comparable with this run's (src/environment.ts). */
   otherMachine: string | null
 }
@@ -109,7 +109,13 @@ function judgeEntry(
   const comparable = missing === null ? base : null
   const metrics = [
     compareTime(comparable, head, thresholds.time, context, missing),
-    compareMemory(comparable, head, thresholds, missing),
+    compareMemory(
+      comparable,
+      head,
+      thresholds,
+      missing ?? (context.samePython ? null : differentPython(context)),
+      !context.samePython,
+    ),
     compareInstructions(comparable, head, thresholds.instructions, context, missing),
   ]
   const has = (status: MetricComparison['status']) => metrics.some((m) => m.status === status)
@@ -216,49 +222,6 @@ function compareTime(
   }
 }
 
-function compareMemory(
-  base: ResultsEntry | null,
-  head: ResultsEntry,
-  thresholds: Thresholds,
-  missing: string | null,
-): MetricComparison {
-  const headPeak = head.memory?.peak_bytes ?? null
-  const budget = thresholds.budget
-  if (headPeak === null) return notCompared('memory', 'not-measured', null, null, thresholds.memory, 'not measured')
-  const overBudget = budget !== null && headPeak > budget
-  const budgetText = overBudget ? `peak ${bytes(headPeak)} is over the ${bytes(budget)} budget` : null
-  const basePeak = missing === null ? (base!.memory?.peak_bytes ?? null) : null
-  const common = {
-    metric: 'memory' as const,
-    base: basePeak,
-    head: headPeak,
-    threshold: thresholds.memory,
-    budget,
-    overBudget,
-  }
-  if (basePeak === null) {
-    const why = missing ?? 'not measured on the baseline'
-    return { ...common, status: overBudget ? 'regression' : 'not-comparable', change: null, reason: budgetText ?? why }
-  }
-  const change = relativeChange(basePeak, headPeak)
-  const grew = change === null ? headPeak > basePeak : change > thresholds.memory
-  const shrank = change !== null && change < -thresholds.memory
-  const measured = `peak ${bytes(basePeak)} → ${bytes(headPeak)} (${change === null ? `+${bytes(headPeak)}` : percent(change)}, ${signedBytes(headPeak - basePeak)})`
-  const reasons = [
-    grew ? `${measured}: more than the ${thresholdText(thresholds.memory)} threshold` : null,
-    budgetText,
-  ].filter((r): r is string => r !== null)
-  return {
-    ...common,
-    status: reasons.length > 0 ? 'regression' : shrank ? 'improvement' : 'unchanged',
-    change,
-    reason:
-      reasons.length > 0
-        ? reasons.join('; ')
-        : `${measured}: ${shrank ? `smaller by more than ${thresholdText(thresholds.memory)}` : `within the ${thresholdText(thresholds.memory)} threshold`}`,
-  }
-}
-
 function compareInstructions(
   base: ResultsEntry | null,
   head: ResultsEntry,
@@ -313,16 +276,16 @@ function fastest(samples: readonly number[]): number[] {
   return sorted.filter((x, i) => x <= limit || i < 5)
 }
 
-function relativeChange(base: number, head: number): number | null {
-  return base === 0 ? (head === 0 ? 0 : null) : (head - base) / base
-}
-
 function otherMachineText(why: string): string {
   return `not comparable: other machine (${why}); same-runner mode (compare: same-runner) measures base and head on one runner and compares time`
 }
 
+/** "base ran Python 3.12.1, head 3.13.0", naming the implementations when they differ. */
 function differentPython(context: Comparison): string {
-  return `not comparable: base ran Python ${context.baseVersion}, head ${context.headVersion}`
+  const { base, head } = context
+  const named = base !== null && base.implementation !== head.implementation
+  const side = (env: Environment | null) => `${named ? env!.implementation : 'Python'} ${env?.python_version}`
+  return `not comparable: base ran ${side(base)}, head ${named ? side(head) : head.python_version}`
 }
 
 /** The smallest two-sided p-value samples this small can reach is 2 / C(m + n, m); say so when it cannot pass. */
@@ -359,8 +322,4 @@ export function errorLine(entry: ResultsEntry): string {
 
 function formatP(p: number): string {
   return p < 0.0001 ? p.toExponential(1) : p < 0.01 ? p.toFixed(4) : p.toFixed(3)
-}
-
-function signedBytes(delta: number): string {
-  return `${delta >= 0 ? '+' : '-'}${bytes(Math.abs(delta))}`
 }

@@ -103,6 +103,7 @@ export async function runHarness(
         warmup: config.warmup,
         timeout: config.timeout,
         memory: config.memory,
+        memory_runs: config.memoryRuns,
         instructions: config.instructions,
         profile: side.profile ?? true,
         cwd: side.projectDir ?? config.workingDirectory,

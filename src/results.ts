@@ -37,6 +37,8 @@ export interface Settings {
   warmup: number
   timeout: number
   memory: boolean
+  /** Fresh processes per entry that each measured the peak (absent in files written before it existed: one). */
+  memory_runs?: number
   instructions: boolean
   /** Absolute project directory: the entries' working directory, first on sys.path. */
   cwd?: string
@@ -79,8 +81,14 @@ export interface AllocationSite {
 }
 
 export interface MemoryStats {
-  /** tracemalloc peak during one call, above what was traced before it. */
+  /** tracemalloc peak during one call, above what was traced before it; with peaks_bytes, the largest of them. */
   peak_bytes: number
+  /** The peak in each fresh process that measured it; absent in one-peak files (read them with `peakSpread`). */
+  peaks_bytes?: number[]
+  peak_min_bytes?: number
+  peak_max_bytes?: number
+  /** Memory processes that measured no peak (1-based), and why. */
+  failed_processes?: { process: number; reason: string }[]
   /** Bytes allocated during the call and still alive when it returned. */
   allocated_bytes: number
   allocations: number
@@ -166,6 +174,8 @@ export interface ResultsEntry {
   } | null
   time: TimeStats | null
   memory: MemoryStats | null
+  /** Why memory is null although it was to be measured. */
+  memory_unmeasured?: string | null
   instructions: InstructionCounts | null
   /** Why instructions is null although they were asked for (the pass overran the timeout). */
   instructions_unmeasured?: string
@@ -221,7 +231,12 @@ export function checkResults(data: unknown, source: string): Results {
   return data as unknown as Results
 }
 
-/** "3.12" from "3.12.1": base and head are comparable for time and instructions only on the same minor version. */
+/** "3.12" from "3.12.1". */
 export function pythonMinor(results: Results): string {
   return results.environment.python_version.split('.').slice(0, 2).join('.')
+}
+
+/** Time, memory and instructions are comparable only between the same Python implementation and minor version. */
+export function samePython(base: Results, head: Results): boolean {
+  return base.environment.implementation === head.environment.implementation && pythonMinor(base) === pythonMinor(head)
 }

@@ -11,6 +11,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** (head - base) / base; 0 for two zeros, null for growth from zero. */
+export function relativeChange(base: number, head: number): number | null {
+  return base === 0 ? (head === 0 ? 0 : null) : (head - base) / base
+}
+
 export interface MannWhitney {
   /** U statistic of the second sample (head): how often a head value exceeds a base value, ties counting half. */
   u: number

@@ -33,11 +33,22 @@ export interface MetricComparison {
   pValue?: number | null
   /** Why a metric is not comparable when the environment, not the data, decided it (other Python minor, machine). */
   cause?: 'other-python' | 'other-machine'
-  /** Memory only: the absolute peak budget in bytes, when set, and whether head exceeds it. */
+  /** Memory only: the absolute peak budget in bytes, when set, and whether head's largest peak exceeds it. */
   budget?: number | null
   overBudget?: boolean
+  /** Memory only: each side's peaks over its fresh processes (base/head above are the largest peaks). */
+  baseSpread?: PeakSpread
+  headSpread?: PeakSpread
   /** One line a person reads, e.g. "median +12.3% (95% CI +8.1% … +16.0%), p=0.002 > 10% threshold". */
   reason: string
+}
+
+/** One side's tracemalloc peaks, one per fresh process; exact when they are all identical. */
+export interface PeakSpread {
+  peaks: number[]
+  min: number
+  max: number
+  exact: boolean
 }
 
 export type EntryStatus = 'regression' | 'improvement' | 'unchanged' | 'new' | 'removed' | 'error' | 'not-comparable'
@@ -58,7 +69,7 @@ export interface Verdict {
   regressions: number
   improvements: number
   unchanged: number
-  /** False when base and head ran on different Python minor versions (time and instructions not compared). */
+  /** False when base and head ran different Python implementations or minor versions (nothing but the budget compared). */
   samePython: boolean
   /** What differs between the base and head environments, and whether time could be compared; null without base. */
   environment: EnvironmentComparison | null

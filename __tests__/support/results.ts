@@ -20,6 +20,8 @@ export interface EntryOptions {
   /** CPU time samples; the wall samples by default. */
   cpuSamples?: number[]
   peak?: number | null
+  /** One peak per memory process; `peak` alone writes a one-peak entry, as files did before peaks were kept. */
+  peaks?: number[]
   instructions?: number | null
   status?: ResultsEntry['status']
 }
@@ -49,7 +51,20 @@ export function entry(options: EntryOptions = {}): ResultsEntry {
     memory:
       failed || options.peak === null
         ? null
-        : { peak_bytes: options.peak ?? 100_000, allocated_bytes: 200_000, allocations: 1000, top_sites: [] },
+        : {
+            peak_bytes: options.peaks ? Math.max(...options.peaks) : (options.peak ?? 100_000),
+            allocated_bytes: 200_000,
+            allocations: 1000,
+            top_sites: [],
+            ...(options.peaks
+              ? {
+                  peaks_bytes: options.peaks,
+                  peak_min_bytes: Math.min(...options.peaks),
+                  peak_max_bytes: Math.max(...options.peaks),
+                  failed_processes: [],
+                }
+              : {}),
+          },
     instructions:
       failed || options.instructions == null
         ? null

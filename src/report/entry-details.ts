@@ -139,6 +139,8 @@ function sitesByLine(sites: AllocationSite[] | undefined): Map<string, { size: n
 }
 
 export function grownSites(entry: EntryVerdict): SiteChange[] {
+  // Another Python allocates other objects of other sizes: sites compared across releases would all have changed.
+  if (entry.metrics.some((m) => m.metric === 'memory' && m.cause === 'other-python')) return []
   const base = sitesByLine(entry.base?.memory?.top_sites)
   const head = sitesByLine(entry.head?.memory?.top_sites)
   const changes: SiteChange[] = []
@@ -192,7 +194,7 @@ function summaryLine(entry: EntryVerdict): string {
 
 function reasons(entry: EntryVerdict): string {
   return entry.metrics
-    .filter((m) => m.status !== 'not-measured' && m.reason)
+    .filter((m) => (m.status !== 'not-measured' || m.reason !== 'not measured') && m.reason)
     .map((m) => `- ${METRIC_MARK[m.status] ? `${METRIC_MARK[m.status]} ` : ''}**${m.metric}**: ${prose(m.reason, 300)}`)
     .join('\n')
 }

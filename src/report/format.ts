@@ -33,6 +33,18 @@ export function bytes(n: number): string {
   return scaled(n, BYTE_UNITS)
 }
 
+/** "773–785 KiB", both ends in the larger one's unit; one value when they are equal. */
+export function bytesRange(min: number, max: number): string {
+  if (min === max) return bytes(max)
+  const [factor, unit] = BYTE_UNITS.find(([f]) => max >= f) ?? BYTE_UNITS[BYTE_UNITS.length - 1]!
+  // As many digits as it takes to tell the ends apart: 157.10–157.13 KiB, not 157–157 KiB.
+  for (let digits = factor === 1 || max / factor >= 100 ? 0 : max / factor >= 10 ? 1 : 2; digits <= 3; digits++) {
+    const [low, high] = [(min / factor).toFixed(digits), (max / factor).toFixed(digits)]
+    if (low !== high) return `${low}–${high} ${unit}`
+  }
+  return `${count(min)}–${count(max)} B`
+}
+
 /** 1,234,567. */
 export function count(n: number): string {
   return Math.round(n).toLocaleString('en-US')

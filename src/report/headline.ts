@@ -57,7 +57,8 @@ export function headline(verdict: Verdict, baseline: BaselineInfo | null, contex
     lines.push(
       '',
       '> [!WARNING]',
-      '> Base and head ran on different Python minor versions: time and executed instructions are not compared.',
+      '> Base and head ran different Python versions: time, memory, allocations and executed instructions are not ' +
+        'compared; only `max-peak-memory` still applies.',
     )
   }
   for (const note of timeComparabilityNotes(verdict)) lines.push('', note)

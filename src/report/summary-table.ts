@@ -2,7 +2,7 @@
 import { markdownTable } from 'markdown-table'
 import type { EntryVerdict, MetricComparison, MetricName, Verdict } from '../verdict.js'
 import { code } from './escape.js'
-import { bytes, count, duration, intervalName, percent, relative, transition } from './format.js'
+import { bytes, bytesRange, count, duration, intervalName, percent, relative, transition } from './format.js'
 import { ENTRY_MARK, METRIC_MARK } from './marks.js'
 
 function metric(entry: EntryVerdict, name: MetricName): MetricComparison | undefined {
@@ -24,16 +24,30 @@ function changeCell(m: MetricComparison | undefined): string {
   return `${mark ? `${mark} ` : ''}${percent(m.change)}${ci}`
 }
 
-function valueCell(m: MetricComparison | undefined, render: (n: number) => string): string {
+/** Peaks as spreads over the fresh processes, "773–785 KiB → 790–801 KiB"; a change the gate did not count is
+ * "unchanged" whatever its sign. */
+function memoryValues(m: MetricComparison): string {
+  const side = (spread: MetricComparison['headSpread'], peak: number | null) =>
+    spread ? bytesRange(spread.min, spread.max) : peak == null ? null : bytes(peak)
+  const [base, head] = [side(m.baseSpread, m.base), side(m.headSpread, m.head)]
+  return base === null ? (head ?? '—') : `${base} → ${head ?? '—'}`
+}
+
+function valueCell(m: MetricComparison | undefined, render: (n: number) => string, pythons = ''): string {
   if (!m || m.status === 'not-measured') return ''
-  const values = transition(m.base, m.head, render)
+  const values = m.metric === 'memory' ? memoryValues(m) : transition(m.base, m.head, render)
   if (m.metric === 'time') return values
+  if (m.metric === 'memory' && m.status === 'unchanged') return `${values} (unchanged)`
+  if (m.metric === 'memory' && m.cause === 'other-python' && !m.overBudget)
+    return `${values} (⚠️ not comparable: ${pythons})`
   const over = m.overBudget && m.budget != null ? ` 🔴 over the ${render(m.budget)} budget` : ''
   const change = changeCell(m)
   return `${values}${change ? ` (${change})` : ''}${over}`
 }
 
 function allocationsCell(entry: EntryVerdict): string {
+  if (metric(entry, 'memory')?.cause === 'other-python')
+    return `${count(entry.head?.memory?.allocations ?? 0)} (not comparable)`
   const base = entry.base?.memory?.allocations
   const head = entry.head?.memory?.allocations
   if (base == null && head == null) return ''
@@ -70,12 +84,16 @@ export function summaryTable(verdict: Verdict, limit = Infinity): string {
   const header = ['Entry', timeLabel(verdict), 'Time change', 'Peak memory', 'Allocations']
   if (withInstructions) header.push('Instructions')
   header.push('Status')
+  // Untrusted (the baseline's), so as code; only shown when the releases differ.
+  const pythons = verdict.base
+    ? `Python ${code(verdict.base.environment.python_version, 30)} → ${code(verdict.head.environment.python_version, 30)}`
+    : ''
   const rows = entries.slice(0, limit).map((entry) => {
     const row = [
       code(entry.name, 60),
       valueCell(metric(entry, 'time'), duration),
       changeCell(metric(entry, 'time')),
-      valueCell(metric(entry, 'memory'), bytes),
+      valueCell(metric(entry, 'memory'), bytes, pythons),
       allocationsCell(entry),
     ]
     if (withInstructions) row.push(valueCell(metric(entry, 'instructions'), count))
