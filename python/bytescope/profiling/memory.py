@@ -177,9 +177,26 @@ class MemoryTracker:
         return MemoryStats(peak, allocated, allocations, _top(sites, self.top_sites), limit)
 
 
+def _passing(snapshot, filters):
+    """The raw traces ``snapshot.filter_traces(filters)`` keeps, decided once per distinct traceback: a call makes
+    thousands of blocks from a handful of places, and matching every frame of every trace against the filters took
+    seconds per snapshot.  (``_traces`` holds the raw ``(domain, size, traceback, nframe)`` tuples; it has since
+    tracemalloc's first release.)"""
+    limit = snapshot.traceback_limit
+    decided = {}
+
+    def passes(trace):
+        traceback = trace[2]
+        if traceback not in decided:
+            decided[traceback] = bool(tracemalloc.Snapshot([trace], limit).filter_traces(filters).traces)
+        return decided[traceback]
+
+    return [trace for trace in snapshot.traces._traces if passes(trace)]
+
+
 def _program_traces(snapshot):
-    return snapshot.filter_traces(_OWN_FILTERS)
+    return tracemalloc.Snapshot(_passing(snapshot, _OWN_FILTERS), snapshot.traceback_limit)
 
 
 def _own_size(snapshot):
-    return sum(trace.size for trace in snapshot.filter_traces([tracemalloc.Filter(True, _OWN_PATTERN)]).traces)
+    return sum(trace[1] for trace in _passing(snapshot, [tracemalloc.Filter(True, _OWN_PATTERN)]))
