@@ -231,7 +231,7 @@ function spreadStudy() {
   console.log('| memory-runs | threshold | unchanged code fails | +5% caught |')
   console.log('| -: | -: | -: | -: |')
   for (const runs of [1, 2, 3, 5]) {
-    for (const threshold of [0.001, 0.005, 0.01, 0.02]) {
+    for (const threshold of [0.001, 0.005, 0.01, 0.015, 0.02]) {
       const { falseFailures, caught } = resample(peaks, runs, threshold)
       const pct = (x) => `${(x * 100).toFixed(2)}%`
       console.log(`| ${runs} | ${threshold * 100}% | ${pct(falseFailures)} | ${pct(caught)} |`)

@@ -77,7 +77,7 @@ export const DEFAULTS = {
   warmup: 3,
   timeout: 300,
   timeThreshold: 0.05,
-  memoryThreshold: 0.01,
+  memoryThreshold: 0.02,
   instructionsThreshold: 0.01,
   significance: 0.05,
   clock: 'cpu' as const,
