@@ -74,7 +74,7 @@ def _run_parser():
     )
     parser.add_argument(
         "--memory-runs",
-        type=int,
+        type=_number,
         metavar="N",
         help="fresh processes that each measure the tracemalloc peak (default 3)",
     )
