@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { gate, type GateSettings } from '../src/gate.js'
-import { entry, noisy, results } from './support/results.js'
+import { gate } from '../src/gate.js'
+import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
 
-const settings: GateSettings = {
-  entryPoints: [],
-  timeThreshold: 0.05,
-  memoryThreshold: 0.01,
-  instructionsThreshold: 0.01,
-  maxPeakMemory: null,
-  significance: 0.01,
-  clock: 'wall',
-  timeStatistic: 'median',
-}
+const settings = { ...GATE_SETTINGS, significance: 0.01 }
 
 const metric = (verdict: ReturnType<typeof gate>, name: string, which: string) =>
   verdict.entries.find((e) => e.name === name)!.metrics.find((m) => m.metric === which)!

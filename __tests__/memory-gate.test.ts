@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { gate, type GateSettings } from '../src/gate.js'
+import { annotations } from '../src/annotations.js'
+import { gate } from '../src/gate.js'
 import { peakSpread } from '../src/memory-gate.js'
 import { renderReport } from '../src/report/index.js'
 import { bytesRange } from '../src/report/format.js'
 import { checkResults } from '../src/results.js'
-import { entry, results } from './support/results.js'
+import type { ReportContext } from '../src/report/context.js'
+import { entry, GATE_SETTINGS as settings, results } from './support/results.js'
 
-const settings: GateSettings = {
-  entryPoints: [],
-  timeThreshold: 0.05,
-  memoryThreshold: 0.01,
-  instructionsThreshold: 0.01,
-  maxPeakMemory: null,
-  significance: 0.05,
-  clock: 'cpu',
-  timeStatistic: 'min',
+const CONTEXT: ReportContext = {
+  repository: null,
+  serverUrl: '',
+  runUrl: null,
+  headSha: null,
+  commentKey: '',
+  reproduceCommand: null,
 }
 
 // Peaks of one unchanged call of a markdown renderer in fresh processes (bytes), as real code varies.
@@ -100,14 +100,7 @@ describe('memory gate: comparability', () => {
     expect(memory).toMatchObject({ status: 'not-comparable', cause: 'other-python' })
     expect(memory.reason).toBe('peak 35.2 KiB: not comparable: base ran Python 3.12.1, head 3.10.13')
     expect(verdict.result).toBe('pass')
-    const { markdown } = renderReport(verdict, null, {
-      repository: null,
-      serverUrl: '',
-      runUrl: null,
-      headSha: null,
-      commentKey: '',
-      reproduceCommand: null,
-    })
+    const { markdown } = renderReport(verdict, null, CONTEXT)
     expect(markdown).toContain(
       '28.6 KiB → 35.2 KiB (⚠️ not comparable: Python <code>3.12.1</code> → <code>3.10.13</code>)',
     )
@@ -116,6 +109,21 @@ describe('memory gate: comparability', () => {
     const budgeted = gate(head, base, { ...settings, maxPeakMemory: 30_000 })
     expect(budgeted.result).toBe('fail')
     expect(budgeted.failures).toEqual(['work: memory peak 35.2 KiB is over the 29.3 KiB budget'])
+  })
+
+  it("points the annotation of an over-budget peak at head's own largest site, not at a growth across versions", () => {
+    const site = (size: number) => ({
+      size_bytes: size,
+      count: 1,
+      traceback: [{ filename: 'app/parse.py', lineno: 7 }],
+    })
+    const head = entry({ peaks: [36_000, 36_000, 36_000] })
+    head.memory!.top_sites = [site(20_000)]
+    const base = entry({ peaks: [29_300, 29_300, 29_300] })
+    base.memory!.top_sites = [site(19_000)]
+    const verdict = gate(results([head], '3.10.13'), results([base], '3.12.1'), { ...settings, maxPeakMemory: 30_000 })
+    const [annotation] = annotations(verdict, '/repo', '/repo')
+    expect(annotation!.message).toContain('Regressed most: app/parse.py:7 (+20000 bytes allocated here).')
   })
 
   it('compares nothing between two implementations of the same version', () => {
@@ -140,14 +148,7 @@ describe('memory gate: faults', () => {
       status: 'not-measured',
       reason: 'not measured: the entry stopped tracemalloc during the measured call',
     })
-    const { markdown } = renderReport(verdict, null, {
-      repository: null,
-      serverUrl: '',
-      runUrl: null,
-      headSha: null,
-      commentKey: '',
-      reproduceCommand: null,
-    })
+    const { markdown } = renderReport(verdict, null, CONTEXT)
     expect(markdown).toContain('**memory**: not measured: the entry stopped tracemalloc during the measured call')
   })
 
