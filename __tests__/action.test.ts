@@ -147,7 +147,7 @@ describe('the action', () => {
     const [failed, ...others] = issued(run, 'error').filter((c) => !c.properties.title)
     expect(others).toEqual([])
     expect(failed!.message.split('\n')).toEqual([
-      expect.stringMatching(/^crunch: memory peak .* more than the 0\.1% threshold$/),
+      expect.stringMatching(/^crunch: memory peak .* more than the 2% threshold$/),
       expect.stringMatching(
         /^crunch: instructions .* executed instructions \(\+\d+\.\d%, \+[\d,]+\): more than the 1% threshold$/,
       ),
