@@ -8,7 +8,6 @@ import shutil
 import sys
 import tempfile
 import textwrap
-import types
 import unittest
 from unittest import mock
 
@@ -132,7 +131,7 @@ class ImportsMessageTest(unittest.TestCase):
     """The entry can write to the channel too: an ``imports`` message that is not a list of names is ignored."""
 
     def test_only_names_are_kept(self):
-        run = orchestrator.EntryRun(types.SimpleNamespace(name="e"), None, 1, 1, lambda line: None)
+        run = orchestrator.WorkerProcess({"name": "e"}, None, None, "[1/1] e", lambda line: None)
         for modules, kept in ((["numpy", 3, None, "attr"], ["numpy", "attr"]), ({"numpy": 1}, []), (None, [])):
             run._handle({"event": "imports", "modules": modules})
             self.assertEqual(run.imported, kept)
