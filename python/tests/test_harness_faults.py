@@ -222,7 +222,7 @@ class TimeoutTest(unittest.TestCase):
 
 @requires_processes
 class InstructionTimeoutTest(unittest.TestCase):
-    def test_a_timeout_in_the_instruction_pass_keeps_time_and_memory(self):
+    def test_a_timeout_in_the_instruction_pass_keeps_time_and_says_why_memory_is_missing(self):
         done, results = harness_run(
             "instruction-timeout",
             ["slow=app.faults:hangs_when_counted", "after=app.work:loop_10"],
@@ -233,12 +233,13 @@ class InstructionTimeoutTest(unittest.TestCase):
         self.assertEqual(slow["status"], "ok")
         self.assertIsNone(slow["error"])
         self.assertEqual(len(slow["time"]["samples_ns"]), 2)
-        self.assertGreater(slow["memory"]["peak_bytes"], 4000)
+        # the memory processes come after the measuring one, whose instruction pass used up the entry's timeout
+        self.assertIsNone(slow["memory"])
+        self.assertEqual(slow["memory_unmeasured"], "not started: the entry's 4 s timeout was reached")
         self.assertIsNone(slow["instructions"])
         self.assertEqual(
             slow["instructions_unmeasured"],
-            "the instruction pass did not finish within the 4 s timeout (time and memory were measured before it and "
-            "are kept)",
+            "the instruction pass did not finish within the 4 s timeout (time was measured before it and is kept)",
         )
         self.assertIn("hangs_when_counted", [f["qualname"] for f in slow["functions"]])
         self.assertIn("no instruction count: the instruction pass did not finish", done.stderr)
