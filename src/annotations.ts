@@ -2,7 +2,7 @@
 // request's diff view. Results name files relative to the project directory; annotations need them relative to the
 // repository root, hence the working directory in between.
 import path from 'node:path'
-import type { ResultsEntry } from './results.js'
+import { functionKey, type ResultsEntry } from './results.js'
 import type { EntryVerdict, MetricName, Verdict } from './verdict.js'
 
 export interface Annotation {
@@ -52,17 +52,17 @@ function culpritFor(metric: MetricName, entry: EntryVerdict): Culprit | null {
   if (!head) return null
   if (metric === 'time') {
     const rows = head.profile?.functions ?? []
-    const before = new Map((base?.profile?.functions ?? []).map((f) => [`${f.filename}\0${f.qualname}`, f.own_ns]))
+    const before = new Map((base?.profile?.functions ?? []).map((f) => [functionKey(f), f.own_ns]))
     return largest(
-      rows.map((f) => ({ ...f, delta: f.own_ns - (before.get(`${f.filename}\0${f.qualname}`) ?? 0) })),
+      rows.map((f) => ({ ...f, delta: f.own_ns - (before.get(functionKey(f)) ?? 0) })),
       (delta) => `own time +${(delta / 1e6).toFixed(2)} ms`,
     )
   }
   if (metric === 'instructions') {
     const rows = head.instructions?.functions ?? []
-    const before = new Map((base?.instructions?.functions ?? []).map((f) => [`${f.filename}\0${f.qualname}`, f.count]))
+    const before = new Map((base?.instructions?.functions ?? []).map((f) => [functionKey(f), f.count]))
     return largest(
-      rows.map((f) => ({ ...f, delta: f.count - (before.get(`${f.filename}\0${f.qualname}`) ?? 0) })),
+      rows.map((f) => ({ ...f, delta: f.count - (before.get(functionKey(f)) ?? 0) })),
       (delta) => `+${delta.toLocaleString('en-US')} executed instructions`,
     )
   }

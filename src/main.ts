@@ -12,6 +12,7 @@ import { helpText, parseArgs } from './cli.js'
 import { ConfigError, loadConfig, SETTINGS, type Config, type RawSettings } from './config.js'
 import { measureAndCompare, readMeasured } from './compare.js'
 import { bytecodeDiff, findInterpreter, HarnessError } from './harness.js'
+import { joinPairs } from './pairing.js'
 import { actionsLog, consoleLog, type Log } from './log.js'
 import { COMMENT_BODY_MAX_LENGTH, publishComment } from './publish/comment.js'
 import { workflowRunSource } from './publish/workflow-run.js'
@@ -224,7 +225,7 @@ async function pipeline(
     measuredElsewhere,
     pullRun?.baseContext ?? context,
   )
-  const { harness, baseline, verdict } = compared
+  const { harness, baseline, verdict: gated } = compared
   output('results-path', harness.resultsPath)
   output('comparison', compared.comparison)
   for (const entry of harness.results.entries.filter((e) => e.status !== 'ok')) {
@@ -249,6 +250,7 @@ async function pipeline(
     writeFileSync(basePath, JSON.stringify(baseline.results))
     diff = (await bytecodeDiff(interpreter, basePath, harness.resultsPath, log)) as BytecodeDiffReport | null
   }
+  const verdict = joinPairs(gated, diff)
   const reportContext = reportContextFor(
     config,
     explicit,

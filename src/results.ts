@@ -96,17 +96,31 @@ export interface MemoryStats {
   traceback_limit?: number
 }
 
+/**
+ * A function's identity across base and head: its file and the name the harness gives it (for project code the
+ * addressable qualname, `#2`, `#3`… for later same-named twins, numbered by their place in the code). The harness
+ * owns the pairing (docs/harness.md, "Function identity"); joining rows by this key only reads it.
+ */
+export function functionKey(f: { filename: string; qualname: string; key?: string }): string {
+  return `${f.filename}\u0000${f.key ?? f.qualname}`
+}
+
+/** On base rows after joinPairs (src/pairing.ts): the qualname of the head function this one is. */
+interface Paired {
+  key?: string
+}
+
 export interface InstructionCounts {
   total: number
   method: 'basic-blocks' | 'sys.monitoring' | 'settrace'
   /** The functions that executed the most instructions (at most 200), most first. */
-  functions: { qualname: string; filename: string; lineno: number; count: number }[]
+  functions: ({ qualname: string; filename: string; lineno: number; count: number } & Paired)[]
   /** total = listed counts + omitted_count. */
   omitted_functions?: number
   omitted_count?: number
 }
 
-export interface FunctionRow {
+export interface FunctionRow extends Paired {
   qualname: string
   filename: string
   lineno: number
@@ -149,7 +163,7 @@ export interface NormalizedInstruction {
   line?: number | null
 }
 
-export interface CapturedFunction {
+export interface CapturedFunction extends Paired {
   qualname: string
   filename: string
   firstlineno: number

@@ -163,5 +163,60 @@ class ResultsDiffTest(unittest.TestCase):
                 self.assertNotIn("Traceback", done.stderr)
 
 
+class TwinsDiffTest(unittest.TestCase):
+    """Same-named functions (two lambdas, two comprehensions of one kind) pair by their place in the code: only the
+    second of each pair changed, and the class above them moved down a line (3.13 stores that line)."""
+
+    @classmethod
+    def setUpClass(cls):
+        runs = {}
+        for side in ("base", "head"):
+            done, results = harness_run(f"twins-{side}", ["twins=twins.py"], DIFF_OPTIONS,
+                                        project=os.path.join(FIXTURES, "twins", side))
+            if results is None or done.returncode != 0:
+                raise AssertionError(done.stderr)
+            runs[side] = results
+        cls.base, cls.head = runs["base"], runs["head"]
+        (cls.entry,) = diff.compare("base.json", cls.base, "head.json", cls.head)["entries"]
+
+    def test_only_the_second_twins_changed(self):
+        statuses = {f["qualname"]: f["status"] for f in self.entry["functions"]}
+        changed = {f["qualname"]: f for f in self.entry["functions"] if f["status"] == "changed"}
+        expected = {"pick.<locals>.<lambda>#2", "SearchIndex.search.<locals>.<genexpr>#2", "rank"}
+        # 3.12+ inline list comprehensions into their function (PEP 709).
+        expected.add("SearchIndex.search" if sys.version_info >= (3, 12) else "SearchIndex.search.<locals>.<listcomp>#2")
+        self.assertEqual(set(changed), expected)
+        # rank's new generator expression comes first: it is the added one, and the old one keeps its partner.
+        self.assertEqual(set(statuses) - expected, {"rank.<locals>.<genexpr>"})
+        self.assertEqual(statuses["rank.<locals>.<genexpr>"], "added")
+        self.assertEqual(self.entry["pairs"], [
+            {"filename": "twins.py", "base": "rank.<locals>.<genexpr>", "head": "rank.<locals>.<genexpr>#2"}
+        ])
+        for change in changed.values():
+            self.assertTrue({op["tag"] for op in change["diff"].to_dict()["ops"]} - {"equal"}, change["qualname"])
+        lambda_ops = changed["pick.<locals>.<lambda>#2"]["diff"].to_dict()["ops"]
+        inserted = [i["argrepr"] for op in lambda_ops if op["tag"] != "equal" for i in op["head"]]
+        self.assertIn("lower", " ".join(inserted))
+
+    def test_profile_and_instruction_rows_name_each_twin(self):
+        for side in (self.base, self.head):
+            (entry,) = side["entries"]
+            names = [(f["qualname"], f["filename"]) for f in entry["functions"]]
+            self.assertIn(("SearchIndex", "twins.py"), names, "the class body ran and was captured")
+            for rows in (entry["profile"]["functions"], entry["instructions"]["functions"]):
+                project = [(r["qualname"], r["filename"]) for r in rows if r["filename"] == "twins.py"]
+                self.assertEqual(len(project), len(set(project)), project)
+                self.assertLessEqual({("pick.<locals>.<lambda>", "twins.py"), ("pick.<locals>.<lambda>#2", "twins.py")},
+                                     set(project))
+        executed = {f["qualname"]: f for f in self.entry["instructions"]["functions"]}
+        self.assertNotIn("pick.<locals>.<lambda>", executed, "the first lambda runs the same instructions")
+        self.assertNotIn("rank.<locals>.<genexpr>#2", executed, "the old generator expression, paired, is the same")
+        self.assertIsNone(executed["rank.<locals>.<genexpr>"]["base"])
+        second = executed["pick.<locals>.<lambda>#2"]
+        self.assertGreater(second["head"], second["base"])
+        lines = {f["qualname"]: f["lineno"] for f in self.head["entries"][0]["instructions"]["functions"]}
+        self.assertEqual(lines["pick.<locals>.<lambda>#2"], 7)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,7 +1,7 @@
 // Bytecode changes: every profiled function whose captured bytecode hash differs between base and head, hottest
 // first, each with its aligned instruction diff (computed by the harness, `python -m bytescope diff --json`), the
 // category deltas in words ("+2 attribute accesses inside a loop"), its own-time change and a link to its source.
-import { pythonMinor, type CapturedFunction, type ResultsEntry } from '../results.js'
+import { functionKey, pythonMinor, type CapturedFunction, type ResultsEntry } from '../results.js'
 import type { Verdict } from '../verdict.js'
 import { block, type Block } from './blocks.js'
 import type {
@@ -36,13 +36,11 @@ export interface ChangedFunction {
   diff: FunctionBytecodeDiff | undefined
 }
 
-const key = (filename: string, qualname: string): string => `${filename}\u0000${qualname}`
-
 function usageIn(entry: string, base: ResultsEntry | null, head: ResultsEntry | null, f: CapturedFunction): Usage {
   const find = (side: ResultsEntry | null) =>
-    side?.profile?.functions.find((row) => row.filename === f.filename && row.qualname === f.qualname)
+    side?.profile?.functions.find((row) => functionKey(row) === functionKey(f))
   const executed = (side: ResultsEntry | null) =>
-    side?.instructions?.functions.find((row) => row.filename === f.filename && row.qualname === f.qualname)?.count
+    side?.instructions?.functions.find((row) => functionKey(row) === functionKey(f))?.count
   const b = find(base)
   const h = find(head)
   const total = (h ? head : base)?.profile?.tree.total_ns ?? 0
@@ -65,12 +63,14 @@ export function diffIndex(report: BytecodeDiffReport | null | undefined): Map<st
   for (const entry of Array.isArray(report?.entries) ? report.entries : []) {
     for (const change of Array.isArray(entry?.functions) ? entry.functions : []) {
       const diff = change?.diff
+      // Only changed functions show a diff; an added and a removed twin may share a name.
+      if (change?.status !== 'changed') continue
       if (typeof change.filename !== 'string' || typeof change.qualname !== 'string') continue
       if (!diff || !Array.isArray(diff.ops) || typeof diff.category_deltas !== 'object') continue
       const valid = diff.ops.every(
         (op) => Array.isArray(op?.base) && Array.isArray(op?.head) && typeof op.tag === 'string',
       )
-      if (valid) index.set(key(change.filename, change.qualname), { ...diff, executed: change.executed ?? null })
+      if (valid) index.set(functionKey(change), { ...diff, executed: change.executed ?? null })
     }
   }
   return index
@@ -80,9 +80,9 @@ export function diffIndex(report: BytecodeDiffReport | null | undefined): Map<st
 export function changedFunctions(verdict: Verdict, diffs: Map<string, FunctionBytecodeDiff>): ChangedFunction[] {
   const found = new Map<string, ChangedFunction>()
   for (const entry of verdict.entries) {
-    const baseFunctions = new Map((entry.base?.functions ?? []).map((f) => [key(f.filename, f.qualname), f]))
+    const baseFunctions = new Map((entry.base?.functions ?? []).map((f) => [functionKey(f), f]))
     for (const head of entry.head?.functions ?? []) {
-      const k = key(head.filename, head.qualname)
+      const k = functionKey(head)
       const base = baseFunctions.get(k)
       if (!base || base.hash === head.hash) continue
       const changed = found.get(k) ?? {
@@ -111,8 +111,8 @@ export function addedAndRemoved(verdict: Verdict): { added: CapturedFunction[]; 
   const removed = new Map<string, CapturedFunction>()
   for (const entry of verdict.entries) {
     if (!entry.base || !entry.head) continue
-    const base = new Map(entry.base.functions.map((f) => [key(f.filename, f.qualname), f]))
-    const head = new Map(entry.head.functions.map((f) => [key(f.filename, f.qualname), f]))
+    const base = new Map(entry.base.functions.map((f) => [functionKey(f), f]))
+    const head = new Map(entry.head.functions.map((f) => [functionKey(f), f]))
     for (const [k, f] of head) if (!base.has(k)) added.set(k, f)
     for (const [k, f] of base) if (!head.has(k)) removed.set(k, f)
   }

@@ -84,5 +84,11 @@ export interface FunctionChange {
 export interface BytecodeDiffReport {
   same_python?: boolean
   notice?: string | null
-  entries: { name: string; status: 'compared' | 'added' | 'removed'; functions?: FunctionChange[] }[]
+  entries: {
+    name: string
+    status: 'compared' | 'added' | 'removed'
+    functions?: FunctionChange[]
+    /** Base functions whose head partner has another name, or none (null): the harness's pairing. */
+    pairs?: { filename: string; base: string; head: string | null }[]
+  }[]
 }

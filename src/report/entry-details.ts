@@ -1,7 +1,7 @@
 // Per entry, a collapsible section: why the gate decided what it did, the functions whose own time, calls or
 // executed instructions changed most, the allocation sites that grew, and the error of an entry that failed.
 import { markdownTable } from 'markdown-table'
-import type { AllocationSite, FunctionRow, ResultsEntry } from '../results.js'
+import { functionKey, type AllocationSite, type FunctionRow, type ResultsEntry } from '../results.js'
 import type { EntryVerdict } from '../verdict.js'
 import type { Block } from './blocks.js'
 import type { ReportContext } from './context.js'
@@ -21,14 +21,18 @@ interface FunctionChange {
   score: number
 }
 
-const key = (filename: string, qualname: string): string => `${filename}\u0000${qualname}`
-
-function rowsByKey(entry: ResultsEntry | null): Map<string, FunctionRow> {
-  return new Map((entry?.profile?.functions ?? []).map((row) => [key(row.filename, row.qualname), row]))
+interface Named {
+  filename: string
+  qualname: string
+  lineno: number
 }
 
-function instructionsByKey(entry: ResultsEntry | null): Map<string, number> {
-  return new Map((entry?.instructions?.functions ?? []).map((f) => [key(f.filename, f.qualname), f.count]))
+function rowsByKey(entry: ResultsEntry | null): Map<string, FunctionRow> {
+  return new Map((entry?.profile?.functions ?? []).map((row) => [functionKey(row), row]))
+}
+
+function instructionsByKey(entry: ResultsEntry | null): Map<string, Named & { count: number }> {
+  return new Map((entry?.instructions?.functions ?? []).map((f) => [functionKey(f), f]))
 }
 
 /**
@@ -52,9 +56,9 @@ export function functionChanges(entry: EntryVerdict): FunctionChange[] {
   for (const k of new Set([...base.keys(), ...head.keys(), ...baseInstr.keys(), ...headInstr.keys()])) {
     const b = base.get(k)
     const h = head.get(k)
-    const bi = baseInstr.get(k)
-    const hi = headInstr.get(k)
-    const [filename, qualname] = k.split('\u0000') as [string, string]
+    const bi = baseInstr.get(k)?.count
+    const hi = headInstr.get(k)?.count
+    const { filename, qualname, lineno } = (h ?? b ?? headInstr.get(k) ?? baseInstr.get(k)) as Named
     const ownShare = Math.abs((h?.own_ns ?? 0) - (b?.own_ns ?? 0)) / total
     const callsDelta = Math.abs((h?.calls ?? 0) - (b?.calls ?? 0))
     const timeShare = Math.max(h?.own_ns ?? 0, b?.own_ns ?? 0) / total
@@ -65,7 +69,7 @@ export function functionChanges(entry: EntryVerdict): FunctionChange[] {
     changes.push({
       qualname,
       filename,
-      lineno: (h ?? b)?.lineno ?? 0,
+      lineno,
       base: b,
       head: h,
       baseInstructions: bi,

@@ -24,7 +24,7 @@ _DEOPT = {spec: base for base, specs in getattr(dis, "_specializations", {}).ite
 _HAS_LINE_NUMBER = "line_number" in dis.Instruction._fields
 _HAS_POSITIONS = "positions" in dis.Instruction._fields
 _FIELD = {name: k for k, name in enumerate(dis.Instruction._fields)}
-_CO_NEWLOCALS = 0x2  # set on function scopes; class bodies and modules lack it
+CO_NEWLOCALS = 0x2  # set on function scopes; class bodies and modules lack it
 _EXITS = frozenset(
     {"RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_ABSOLUTE",
      "JUMP_BACKWARD_NO_INTERRUPT", "JUMP", "JUMP_NO_INTERRUPT"}
@@ -204,7 +204,7 @@ def walk_code(code: CodeType):
         n = seen[own] = seen.get(own, 0) + 1
         name = own if n == 1 else f"{own}#{n}"
         yield name, c
-        is_class = not c.co_flags & _CO_NEWLOCALS and parent_qualname is not None
+        is_class = not c.co_flags & CO_NEWLOCALS and parent_qualname is not None
         for const in c.co_consts:
             if isinstance(const, CodeType):
                 yield from visit(const, own, is_class)

@@ -19,10 +19,32 @@ from .registry import category
 EXTENDED_ARG = "EXTENDED_ARG"
 
 
+_FIRST_LINE = "<first line>"  # what the class body's __firstlineno__ is set to, in place of the number
+
+
+def _first_line_store(listing: disassembly.Listing):
+    """Index of the ``LOAD_CONST`` with which a 3.13+ class body stores its own line as ``__firstlineno__``; None
+    in other code. The number is where the class sits, not what it is."""
+    code = listing.code
+    if code.co_flags & disassembly.CO_NEWLOCALS or code.co_name == "<module>":
+        return None
+    opnames, argreprs = listing.opnames, listing.argreprs
+    # The compiler emits it in the prologue, after __module__ and __qualname__.
+    for k in range(1, min(len(opnames), 12)):
+        if opnames[k] == "STORE_NAME" and argreprs[k] == "__firstlineno__" and opnames[k - 1] == "LOAD_CONST":
+            return k - 1
+    return None
+
+
 def normalize_listing(listing: disassembly.Listing) -> List[dict]:
     out = []
     carried_label = None  # a label on an EXTENDED_ARG prefix belongs to the instruction it extends
-    for opname, argrepr, label, line in zip(listing.opnames, listing.argreprs, listing.own_labels, listing.lines):
+    argreprs = listing.argreprs
+    first_line = _first_line_store(listing)
+    if first_line is not None:
+        argreprs = list(argreprs)
+        argreprs[first_line] = _FIRST_LINE
+    for opname, argrepr, label, line in zip(listing.opnames, argreprs, listing.own_labels, listing.lines):
         if opname == EXTENDED_ARG:
             carried_label = carried_label or label
             continue
@@ -46,7 +68,8 @@ def normalize_code(code: CodeType) -> List[dict]:
 
 def _stable_const(value):
     if isinstance(value, CodeType):
-        return ["code", code_hash(value)]
+        # A nested function is captured and compared on its own: changing a lambda does not change its parent.
+        return ["code", value.co_name]
     if isinstance(value, (tuple, frozenset)):
         items = [_stable_const(v) for v in value]
         if isinstance(value, frozenset):
@@ -56,14 +79,24 @@ def _stable_const(value):
 
 
 def code_hash(code: CodeType) -> str:
-    """A hex SHA-256 of the code's normalised instructions, constants (nested code by its own hash) and names.
+    """A hex SHA-256 of the code's normalised instructions, constants (nested code by its name) and names.
 
     Identical across runs and machines for the same code and Python minor version; unchanged when only line
-    numbers or the filename move.
+    numbers or the filename move, or when only a nested function changed (that one is hashed on its own).
     """
+    listing = disassembly.read(code)
+    consts = [_stable_const(c) for c in code.co_consts]
+    first_line = _first_line_store(listing)
+    if first_line is not None:
+        # The line's constant is left out unless other code loads it too (the compiler shares equal constants).
+        index = listing.args[first_line]
+        loaded = (k for k, opcode in enumerate(listing.opcodes) if opcode in disassembly.CONST_OPCODES)
+        if all(listing.args[k] != index for k in loaded if k != first_line):
+            del consts[index]
     payload = {
-        "instructions": [[i["opname"], i["argrepr"], i["label"]] for i in normalize_code(code)],
-        "consts": [_stable_const(c) for c in code.co_consts],
+        "instructions": [[i["opname"], i["argrepr"], i["label"]] for i in normalize_listing(listing)],
+        # In no order: instructions name what they load; the compiler's numbering of constants is not content.
+        "consts": sorted(consts, key=json.dumps),
         "names": [code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars],
         "signature": [code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount],
     }

@@ -14,8 +14,19 @@ def _last_line(code):
     return max(lines, default=code.co_firstlineno)
 
 
+def _unsuffixed(name):
+    """The compiler's qualname of an addressable name: ``f.<locals>.<lambda>#2`` -> ``f.<locals>.<lambda>``."""
+    return name.split("#", 1)[0]
+
+
 class SourceIndex:
-    """Code objects of each source file, compiled once, by (first line, name)."""
+    """Code objects of each source file, compiled once, by (first line, name).
+
+    It also gives every function of a file its identity in results: the addressable name of
+    :func:`~bytescope.bytecode.disassembly.walk_code` (the qualname, ``#2``, ``#3``... for a later same-named twin
+    such as a second lambda or comprehension in one scope). Base and head pair by that name, so a function is
+    paired by its place in the code, not by its line and never with the first of its twins.
+    """
 
     def __init__(self):
         self._files = {}
@@ -29,25 +40,40 @@ class SourceIndex:
             except (OSError, SyntaxError, ValueError):
                 module = None  # the file changed or vanished since it ran: nothing to capture from it
             if module is not None:
-                for qualname, code in walk_code(module):
-                    index.setdefault((code.co_firstlineno, code.co_name), []).append((qualname, code))
+                for name, code in walk_code(module):
+                    index.setdefault((code.co_firstlineno, code.co_name), []).append((name, code))
             self._files[filename] = index
         return self._files[filename]
 
-    def find(self, filename, lineno, qualname):
-        candidates = self._index(filename).get((lineno, qualname.rsplit(".", 1)[-1]), [])
-        for found in candidates:
-            if found[0] == qualname:
-                return found
-        return candidates[0] if candidates else None
+    def find(self, filename, lineno, qualname, code=None):
+        """``(addressable name, code)`` of the function named ``qualname`` (as the compiler or the 3.10 profiler
+        names it, or already addressable) that starts at ``lineno``; None when the source has no such function.
+        With the live ``code``, twins on one line (two lambdas) are told apart by their bytecode."""
+        candidates = self._index(filename).get((lineno, _unsuffixed(qualname).rsplit(".", 1)[-1]), [])
+        if code is not None:
+            candidates = [c for c in candidates if _same_code(c[1], code)] or candidates
+        for wanted in (lambda name: name == qualname, lambda name: _unsuffixed(name) == qualname):
+            for found in candidates:
+                if wanted(found[0]):
+                    return found
+        # 3.10's profiler names some code objects differently (no co_qualname); one candidate is still certain.
+        return candidates[0] if len(candidates) == 1 else None
+
+    def name(self, filename, lineno, qualname):
+        """The identity results give a function of a project file: its addressable name (``qualname`` itself when
+        the source no longer has it)."""
+        found = self.find(filename, lineno, qualname)
+        return found[0] if found else qualname
 
     def qualname(self, code):
-        """``co_qualname``; on 3.10, which lacks it, the qualname the compiler would give, found from the source."""
-        qualname = getattr(code, "co_qualname", None)
-        if qualname is None:
-            candidates = self._index(code.co_filename).get((code.co_firstlineno, code.co_name))
-            qualname = candidates[0][0] if candidates else code.co_name
-        return qualname
+        """The addressable name of a live code object of a project file."""
+        qualname = getattr(code, "co_qualname", None) or code.co_name
+        found = self.find(code.co_filename, code.co_firstlineno, qualname, code)
+        return found[0] if found else qualname
+
+
+def _same_code(compiled, live):
+    return compiled.co_code == live.co_code and compiled.co_consts == live.co_consts
 
 
 def _executed_per_instruction(code, offsets):

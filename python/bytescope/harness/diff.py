@@ -8,6 +8,7 @@ deltas and per-function profile deltas - and :func:`render` turns it into text; 
 
 from ..bytecode.diff import diff_instructions, format_deltas
 from .executed import breakdown, describe, with_executed
+from .pairing import pair, renamed
 
 TOP_PROFILE_CHANGES = 15
 
@@ -30,8 +31,17 @@ def _executed_delta(base_entry, head_entry):
     return after["total"] - before["total"] if before and after else None
 
 
-def _function_changes(base_entry, head_entry):
-    base = {(f["filename"], f["qualname"]): f for f in base_entry.get("functions") or []}
+def _as_head(rows, pairs):
+    """Base rows keyed by the head function each one is, or, without a partner, by a key no head function has."""
+    keyed = {}
+    for (filename, name), row in rows.items():
+        partner = pairs.get((filename, name), name)
+        keyed[(filename, partner) if partner is not None else (filename, name, "base only")] = row
+    return keyed
+
+
+def _function_changes(base_entry, head_entry, pairs):
+    base = _as_head({(f["filename"], f["qualname"]): f for f in base_entry.get("functions") or []}, pairs)
     head = {(f["filename"], f["qualname"]): f for f in head_entry.get("functions") or []}
     changes = []
     for key in list(head) + [k for k in base if k not in head]:
@@ -43,6 +53,7 @@ def _function_changes(base_entry, head_entry):
         changes.append(
             {
                 "qualname": key[1],
+                "base_qualname": before and before["qualname"],
                 "filename": key[0],
                 "status": status,
                 "base_hash": before and before["hash"],
@@ -54,12 +65,12 @@ def _function_changes(base_entry, head_entry):
     return changes
 
 
-def _profile_changes(base_entry, head_entry):
+def _profile_changes(base_entry, head_entry, pairs):
     def rows(entry):
         profile = entry.get("profile") or {}
         return {(r["filename"], r["qualname"]): r for r in profile.get("functions") or []}
 
-    base, head = rows(base_entry), rows(head_entry)
+    base, head = _as_head(rows(base_entry), pairs), rows(head_entry)
     changes = []
     for key in list(head) + [k for k in base if k not in head]:
         before, after = base.get(key, {}), head.get(key, {})
@@ -77,11 +88,11 @@ def _profile_changes(base_entry, head_entry):
     return sorted(changes, key=weight, reverse=True)[:TOP_PROFILE_CHANGES]
 
 
-def _instruction_changes(base_entry, head_entry):
+def _instruction_changes(base_entry, head_entry, pairs):
     before, after = base_entry.get("instructions"), head_entry.get("instructions")
     if not before or not after:
         return None
-    base = {(f["filename"], f["qualname"]): f["count"] for f in before["functions"]}
+    base = _as_head({(f["filename"], f["qualname"]): f["count"] for f in before["functions"]}, pairs)
     head = {(f["filename"], f["qualname"]): f["count"] for f in after["functions"]}
     functions = [
         {"qualname": key[1], "filename": key[0], "base": base.get(key), "head": head.get(key)}
@@ -121,17 +132,19 @@ def compare(base_path, base, head_path, head):
         if before is None or after is None:
             entries.append({"name": name, "status": "added" if before is None else "removed"})
             continue
+        pairs = pair(before, after)
         entries.append(
             {
                 "name": name,
                 "status": "compared",
+                "pairs": renamed(pairs),
                 "base_status": before["status"],
                 "head_status": after["status"],
                 "median_ns": _headline(before, after, "time", "median_ns"),
                 "peak_bytes": _headline(before, after, "memory", "peak_bytes"),
-                "functions": _function_changes(before, after),
-                "instructions": _instruction_changes(before, after),
-                "profile": _profile_changes(before, after),
+                "functions": _function_changes(before, after, pairs),
+                "instructions": _instruction_changes(before, after, pairs),
+                "profile": _profile_changes(before, after, pairs),
             }
         )
     return {

@@ -201,8 +201,21 @@ class Measurement:
             self._call_once(profiled)
         finally:
             profile = profiler.to_dict()
+            self._name_project_functions(profile)
             self._raw_locations += [(r["filename"], r["lineno"], r["qualname"]) for r in profile["functions"]]
             self.record["profile"] = profile_data.shrink(profile, self.namer)
+
+    def _name_project_functions(self, profile):
+        """Rows and tree nodes of project code named as captured functions are (see ``SourceIndex``), in place."""
+        for row in profile.get("functions") or []:
+            if self.namer.is_project(row["filename"]):
+                row["qualname"] = self.sources.name(row["filename"], row["lineno"], row["qualname"])
+        pending = [profile["tree"]] if profile.get("tree") else []
+        while pending:
+            node = pending.pop()
+            if self.namer.is_project(node["filename"]):
+                node["name"] = self.sources.name(node["filename"], node["lineno"], node["name"])
+            pending.extend(node.get("children") or [])
 
     def _memory(self):
         run = self.spec.get("memory_run")
