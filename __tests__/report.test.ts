@@ -36,6 +36,7 @@ function results(commit: string, python = '3.12.1', platform = 'Linux-6.5.0-x86_
       commit,
     },
     settings: { repeat: 20, warmup: 3, timeout: 300, memory: true, instructions: true },
+    categories: captured.categories,
     entries: [],
   }
 }
@@ -212,6 +213,7 @@ interface Captured {
   base: Record<string, CapturedFunction>
   head: Record<string, CapturedFunction>
   diff: BytecodeDiffReport
+  categories: Results['categories']
 }
 let captured: Captured
 
@@ -221,6 +223,7 @@ import hashlib, json, sys
 from bytescope.bytecode.diff import diff_sources
 from bytescope.bytecode.normalize import normalize_module, count_categories
 from bytescope.bytecode.source import compile_source
+from bytescope.harness.results import category_words
 base, head = sys.argv[1], sys.argv[2]
 def captured(src):
     out = {}
@@ -236,7 +239,7 @@ changes = [{"qualname": f["qualname"], "filename": "shop/cart.py", "status": f["
            for f in diff_sources(base, head).to_dict()["functions"] if f["status"] != "unchanged"]
 # The shape of \`python -m bytescope diff BASE.json HEAD.json --json\`.
 diff = {"same_python": True, "notice": None, "entries": [{"name": "checkout", "status": "compared", "functions": changes}]}
-print(json.dumps({"base": b, "head": h, "diff": diff}))
+print(json.dumps({"base": b, "head": h, "diff": diff, "categories": category_words()}))
 `
   const out = execFileSync('/root/.pyenv/versions/3.12.1/bin/python3', ['-c', script, BASE_SOURCE, HEAD_SOURCE], {
     env: { ...process.env, PYTHONPATH: 'python' },
@@ -392,6 +395,25 @@ describe('report content', () => {
     expect(markdown).toContain('+2 attribute accesses')
     expect(markdown).not.toContain('inside a loop')
     expect(markdown).toContain('_The aligned instruction diff was not computed for this run._')
+  })
+
+  it('counts categories in the words the results carry from the Python registry, escaped', () => {
+    const v = regressionVerdict()
+    v.head = {
+      ...v.head,
+      categories: { ...v.head.categories, attribute: { title: 't', singular: 'x', plural: 'lookups <b>*' } },
+    }
+    const { markdown } = renderReport(v, baseline, withDiff())
+    expect(markdown).toContain('+2 lookups &#60;b&#62;&#42; inside a loop')
+    expect(markdown).not.toContain('attribute access')
+  })
+
+  it('names a category the results carry no words for after the category itself', () => {
+    const v = regressionVerdict()
+    v.head = { ...v.head, categories: undefined }
+    v.base = v.base && { ...v.base, categories: undefined }
+    const { markdown } = renderReport(v, baseline, withDiff())
+    expect(markdown).toContain('+2 attribute instructions inside a loop')
   })
 
   it('ends with environments, the baseline commit, the run link and the reproduce command', () => {

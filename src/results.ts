@@ -205,7 +205,16 @@ export interface Results {
   created_at: string
   environment: Environment
   settings: Settings
+  /** The bytecode registry's words for each instruction category (absent from older results). */
+  categories?: Record<string, CategoryWords>
   entries: ResultsEntry[]
+}
+
+export interface CategoryWords {
+  title: string
+  /** "attribute access", as in "+1 attribute access". */
+  singular: string
+  plural: string
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false })

@@ -21,10 +21,12 @@ class RegistryTest(unittest.TestCase):
                 self.assertIsInstance(text, str)
                 self.assertGreaterEqual(len(text), 10)
 
-    def test_every_category_has_a_title_and_colour(self):
+    def test_every_category_has_a_title_colour_and_words_to_count_it(self):
         for category in registry.CATEGORIES.values():
             self.assertTrue(category.title)
             self.assertRegex(category.color, r"^[0-9;]+$")
+            self.assertTrue(category.singular)
+            self.assertNotEqual(category.singular, category.plural)
 
     def test_explanations_use_the_argument(self):
         self.assertEqual(registry.explain("LOAD_FAST", _fields("LOAD_FAST")), "push local variable `items`")

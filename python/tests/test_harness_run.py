@@ -15,6 +15,7 @@ from unittest import mock
 from tests.test_harness_support import BASIC_ENTRIES, PROJECT, RUN_OPTIONS, basic_run, harness_run, results_validator
 
 from bytescope.bytecode.normalize import code_hash, normalize_code
+from bytescope.bytecode.registry import CATEGORIES
 from bytescope.harness import instructions as instruction_methods
 from bytescope.harness import results as results_module
 from tests.capabilities import requires_processes
@@ -57,6 +58,10 @@ class BasicRunTest(unittest.TestCase):
         self.assertEqual(self.results["schema_version"], 1)
         settings = self.results["settings"]
         self.assertEqual((settings["repeat"], settings["warmup"]), (3, 1))
+        # The registry's words travel with the results, for reports written in another language.
+        self.assertEqual(set(self.results["categories"]), set(CATEGORIES))
+        self.assertEqual(self.results["categories"]["attribute"],
+                         {"title": "attribute access", "singular": "attribute access", "plural": "attribute accesses"})
         self.assertEqual((settings["memory"], settings["instructions"]), (True, True))
         self.assertEqual(settings["cwd"], PROJECT)
 

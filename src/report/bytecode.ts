@@ -1,7 +1,7 @@
 // Bytecode changes: every profiled function whose captured bytecode hash differs between base and head, hottest
 // first, each with its aligned instruction diff (computed by the harness, `python -m bytescope diff --json`), the
 // category deltas in words ("+2 attribute accesses inside a loop"), its own-time change and a link to its source.
-import { functionKey, pythonMinor, type CapturedFunction, type ResultsEntry } from '../results.js'
+import { functionKey, pythonMinor, type CapturedFunction, type Results, type ResultsEntry } from '../results.js'
 import type { Verdict } from '../verdict.js'
 import { block, type Block } from './blocks.js'
 import type {
@@ -12,7 +12,7 @@ import type {
   FunctionBytecodeDiff,
   ReportContext,
 } from './context.js'
-import { code, codeBlock, link, shorten, singleLine } from './escape.js'
+import { code, codeBlock, link, prose, shorten, singleLine } from './escape.js'
 import { count, duration, percent, plural, relative, shortSha, transition } from './format.js'
 import { sourceUrl } from './links.js'
 
@@ -121,34 +121,13 @@ export function addedAndRemoved(verdict: Verdict): { added: CapturedFunction[]; 
 
 // -- category deltas in words ---------------------------------------------------------------------------------
 
-const NOUNS: Record<string, [string, string]> = {
-  load: ['load', 'loads'],
-  store: ['store', 'stores'],
-  attribute: ['attribute access', 'attribute accesses'],
-  subscript: ['subscript', 'subscripts'],
-  arithmetic: ['arithmetic operation', 'arithmetic operations'],
-  comparison: ['comparison', 'comparisons'],
-  control_flow: ['jump or return', 'jumps and returns'],
-  call: ['call', 'calls'],
-  function: ['function construction', 'function constructions'],
-  container: ['container operation', 'container operations'],
-  format: ['string formatting step', 'string formatting steps'],
-  iteration: ['iteration step', 'iteration steps'],
-  exception: ['exception-handling instruction', 'exception-handling instructions'],
-  context_manager: ['context-manager instruction', 'context-manager instructions'],
-  generator: ['generator instruction', 'generator instructions'],
-  import: ['import', 'imports'],
-  pattern: ['pattern-matching instruction', 'pattern-matching instructions'],
-  stack: ['stack manipulation', 'stack manipulations'],
-  internal: ['internal instruction', 'internal instructions'],
-}
-
-/** A category in words; one the visualizer does not make (a forged results file's) is shown as code. */
-function noun(category: string, n: number): string {
-  const [one, many] = Object.hasOwn(NOUNS, category)
-    ? NOUNS[category]!
-    : [`${code(category, 40)} instruction`, `${code(category, 40)} instructions`]
-  return Math.abs(n) === 1 ? one : many
+/** How a category's instructions are counted in words: the registry's, carried in the results (python/bytescope/
+ * bytecode/registry.py); results from an older harness lack them and get the category's own name. */
+function noun(category: string, n: number, words: Results['categories']): string {
+  const known = words && Object.hasOwn(words, category) ? words[category] : undefined
+  const [one, many] = known ? [known.singular, known.plural] : [`${category} instruction`, `${category} instructions`]
+  // Words from a results file are data like any other: escaped.
+  return prose(Math.abs(n) === 1 ? one : many, 80)
 }
 
 const JUMP_TARGET = /^to (L\d+)$/
@@ -197,14 +176,18 @@ function loopDeltas(ops: DiffOp[]): Map<string, number> {
 const signedCount = (n: number): string => `${n > 0 ? '+' : '−'}${Math.abs(n)}`
 
 /** "+2 attribute accesses inside a loop", "−1 call (+1 inside a loop)". */
-export function categorySentences(deltas: Record<string, number>, ops: DiffOp[] | undefined): string[] {
+export function categorySentences(
+  deltas: Record<string, number>,
+  ops: DiffOp[] | undefined,
+  words?: Results['categories'],
+): string[] {
   const inLoops = ops ? loopDeltas(ops) : new Map<string, number>()
   return Object.entries(deltas)
     .filter(([, n]) => n !== 0)
     .sort(([a, x], [b, y]) => Math.abs(y) - Math.abs(x) || a.localeCompare(b))
     .map(([category, n]) => {
       const looped = inLoops.get(category) ?? 0
-      const what = `${signedCount(n)} ${noun(category, n)}`
+      const what = `${signedCount(n)} ${noun(category, n, words)}`
       if (looped === n) return `${what} inside a loop`
       return looped !== 0 ? `${what} (${signedCount(looped)} inside a loop)` : what
     })
@@ -332,11 +315,11 @@ function summary(f: ChangedFunction): string {
 }
 
 /** The function's section at three levels of detail: full diff, diff with less context, no diff. */
-function sections(f: ChangedFunction, context: ReportContext): string[] {
+function sections(f: ChangedFunction, context: ReportContext, words: Results['categories']): string[] {
   const where = code(`${f.filename}:${f.head.firstlineno}`, 100)
   const url = sourceUrl(context, f.filename, f.head.firstlineno, f.head.lastlineno)
   const at = context.headSha ? ` at ${code(shortSha(context.headSha), 40)}` : ''
-  const sentences = categorySentences(f.diff?.category_deltas ?? countDeltas(f.base, f.head), f.diff?.ops)
+  const sentences = categorySentences(f.diff?.category_deltas ?? countDeltas(f.base, f.head), f.diff?.ops, words)
   const parts = [
     `${url ? link(where, url) : where}${at}`,
     sentences.length > 0
@@ -383,12 +366,13 @@ export function bytecodeBlocks(verdict: Verdict, context: ReportContext, importa
       : 'No profiled function compiled to different bytecode.'
   const heading = `### Bytecode changes\n\n${[intro, ...others].join(' ')}`
   if (functions.length === 0) return [block('bytecode changes', '', heading, importance)]
+  const words = verdict.head.categories ?? verdict.base?.categories
   return functions.map((f, i) => {
     const prefix = i === 0 ? `${heading}\n\n` : ''
     return {
       group: 'bytecode diffs of',
       name: code(f.qualname, 60),
-      variants: sections(f, context).map((section) => prefix + section),
+      variants: sections(f, context, words).map((section) => prefix + section),
       importance: floor + (importance - floor) / (i + 1),
       required: false,
     }

@@ -15,30 +15,47 @@ class Category(NamedTuple):
     name: str
     title: str
     color: str  # ANSI SGR parameters
+    singular: str  # one instruction of it, as a sentence counts them: "+1 attribute access"
+    plural: str  # "+2 attribute accesses"
 
 
 CATEGORIES = {
     c.name: c
     for c in (
-        Category("load", "load a variable or constant", "32"),
-        Category("store", "store or delete a variable", "33"),
-        Category("attribute", "attribute access", "36"),
-        Category("subscript", "subscript and slice", "36;2"),
-        Category("arithmetic", "arithmetic, unary and binary operators", "35"),
-        Category("comparison", "comparison and identity tests", "35;1"),
-        Category("control_flow", "jumps and returns", "31;1"),
-        Category("call", "calls", "34;1"),
-        Category("function", "function and class construction", "34"),
-        Category("container", "container building and unpacking", "93"),
-        Category("format", "string formatting", "93;2"),
-        Category("iteration", "iteration", "96"),
-        Category("exception", "exception handling", "91"),
-        Category("context_manager", "context managers", "95"),
-        Category("generator", "generators and async", "94"),
-        Category("import", "imports", "92"),
-        Category("pattern", "pattern matching", "95;2"),
-        Category("stack", "stack manipulation", "37"),
-        Category("internal", "internal bookkeeping and no-ops", "90"),
+        Category("load", "load a variable or constant", "32", "load", "loads"),
+        Category("store", "store or delete a variable", "33", "store", "stores"),
+        Category("attribute", "attribute access", "36", "attribute access", "attribute accesses"),
+        Category("subscript", "subscript and slice", "36;2", "subscript", "subscripts"),
+        Category(
+            "arithmetic", "arithmetic, unary and binary operators", "35",
+            "arithmetic operation", "arithmetic operations",
+        ),
+        Category("comparison", "comparison and identity tests", "35;1", "comparison", "comparisons"),
+        Category("control_flow", "jumps and returns", "31;1", "jump or return", "jumps and returns"),
+        Category("call", "calls", "34;1", "call", "calls"),
+        Category(
+            "function", "function and class construction", "34",
+            "function construction", "function constructions",
+        ),
+        Category("container", "container building and unpacking", "93", "container operation", "container operations"),
+        Category("format", "string formatting", "93;2", "string formatting step", "string formatting steps"),
+        Category("iteration", "iteration", "96", "iteration step", "iteration steps"),
+        Category(
+            "exception", "exception handling", "91",
+            "exception-handling instruction", "exception-handling instructions",
+        ),
+        Category(
+            "context_manager", "context managers", "95",
+            "context-manager instruction", "context-manager instructions",
+        ),
+        Category("generator", "generators and async", "94", "generator instruction", "generator instructions"),
+        Category("import", "imports", "92", "import", "imports"),
+        Category(
+            "pattern", "pattern matching", "95;2",
+            "pattern-matching instruction", "pattern-matching instructions",
+        ),
+        Category("stack", "stack manipulation", "37", "stack manipulation", "stack manipulations"),
+        Category("internal", "internal bookkeeping and no-ops", "90", "internal instruction", "internal instructions"),
     )
 }
 

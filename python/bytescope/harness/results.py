@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from .. import __version__
+from ..bytecode.registry import CATEGORIES
 from . import environment as probes
 
 SCHEMA_VERSION = 1
@@ -50,6 +51,11 @@ def environment(project_dir, imported=()):
     }
 
 
+def category_words():
+    """The registry's words for each instruction category, so readers in other languages need no copy of them."""
+    return {c.name: {"title": c.title, "singular": c.singular, "plural": c.plural} for c in CATEGORIES.values()}
+
+
 def document(settings, entries, imported=()):
     return {
         "schema_version": SCHEMA_VERSION,
@@ -57,6 +63,7 @@ def document(settings, entries, imported=()):
         "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "environment": environment(settings.cwd, imported),
         "settings": settings.to_dict(),
+        "categories": category_words(),
         "entries": entries,
     }
 
