@@ -251,6 +251,20 @@ describe('the local CLI', () => {
       expect(run.stdout).toContain(flag)
   })
 
+  it('describes --time-threshold by the time it compares by default', async () => {
+    const run = await cli(['--help'])
+    const line = run.stdout.split('\n').find((l) => l.trimStart().startsWith('--time-threshold'))
+    expect(line).toContain("of each entry's fastest call, cpu time, unless --time-statistic or --clock say otherwise")
+    expect(run.stdout).not.toContain('median time growth')
+  })
+
+  it('gates two files as the docs show, with no entry points configured', async () => {
+    const run = await cli(['--results', baselinePath, '--baseline-path', baselinePath])
+    expect(run.stderr).not.toContain('no entry points')
+    expect(run.code).toBe(0)
+    expect(run.stderr).toMatch(/^result: pass$/m)
+  })
+
   it('runs the pipeline and prints the report; exit 1 on a regression', async () => {
     const run = await cli(
       ['--working-directory', 'project', '--baseline-path', baselinePath, '--time-threshold', '500%'],

@@ -448,6 +448,13 @@ describe('report content', () => {
     expect(markdown.split('\n')[0]).toBe('## ℹ️ bytescope: No baseline to compare with')
     expect(markdown).toContain('Nothing was compared')
     expect(markdown).not.toContain('Bytecode changes')
+    // Nothing changed or grew: there was nothing before. The head's own numbers are what is hot.
+    expect(markdown).not.toContain('changed most')
+    expect(markdown).not.toContain('that grew')
+    const details = markdown.slice(markdown.indexOf('<summary><code>checkout</code>'))
+    expect(details).toContain('**Hottest functions** (own time from one profiled call)')
+    expect(details).toMatch(/\| <code>total<\/code> .*\| 820 µs \| 1 \| 3,600 \|/)
+    expect(details).toContain('**Largest allocation sites**')
   })
 
   it('draws a mermaid chart of per-entry time change when two or more entries were compared', () => {

@@ -135,7 +135,9 @@ export const SETTINGS: readonly Setting[] = [
     key: 'time-threshold',
     kind: 'percent',
     inFile: true,
-    help: `median time growth that fails (default: ${thresholdText(DEFAULTS.timeThreshold)})`,
+    help:
+      `time growth that fails when significant: of each entry's ${DEFAULTS.timeStatistic === 'min' ? 'fastest' : 'median'} ` +
+      `call, ${DEFAULTS.clock} time, unless --time-statistic or --clock say otherwise (default: ${thresholdText(DEFAULTS.timeThreshold)})`,
   },
   {
     key: 'significance',
@@ -275,6 +277,8 @@ export interface ConfigSources {
   cwd: string
   /** Used when the github-token setting is empty. */
   defaultToken?: string
+  /** False when nothing is measured (the CLI's --results gates a file): no entry point is then needed. */
+  measuring?: boolean
 }
 
 /** Parses and validates every setting; throws ConfigError (one line) on the first mistake. */
@@ -310,7 +314,7 @@ export function loadConfig(sources: ConfigSources): Config {
   const entryPoints = inputEntries
     ? inputEntries.map((entry) => ({ ...fileEntries.find((e) => e.name === entry.name), ...entry }))
     : fileEntries
-  if (entryPoints.length === 0) {
+  if (entryPoints.length === 0 && sources.measuring !== false) {
     throw new ConfigError(
       `no entry points: set the entry-points input (one [NAME=]TARGET per line) or add [[tool.bytescope.entry]] tables to ${
         file ? path.basename(file.path) : 'pyproject.toml'

@@ -165,6 +165,7 @@ async function runLocal(argv: string[]): Promise<number> {
         label: (key) => `--${key}`,
         cwd: process.cwd(),
         defaultToken: process.env.GITHUB_TOKEN,
+        measuring: line.resultsPath === null,
       })
       const outputDir = line.outputDir ? path.resolve(line.outputDir) : mkdtempSync(path.join(tmpdir(), 'bytescope-'))
       return pipeline(config, line.settings, outputDir, log, null, () => undefined, line.resultsPath)

@@ -93,6 +93,14 @@ class DiffTest(unittest.TestCase):
         self.assertIn("unchanged: <module>", text)
         self.assertTrue(any(" unchanged" in r and r.strip().startswith("...") for r in rows))
 
+    def test_a_long_constant_is_cut_so_the_columns_stay_narrow(self):
+        # A class docstring once padded every row of a diff to over 1,000 columns.
+        base = 'class C:\n    """' + "A very long docstring. " * 50 + '"""\n    x = 1\n'
+        text = diff_sources(base, base.replace("x = 1", "x = 2")).render()
+        self.assertLess(max(len(line) for line in text.splitlines()), 160)
+        self.assertIn("'A very long docstring. A very long docstring. …", text)
+        self.assertRegex(text, r"~ +LOAD_CONST 1 +\| +LOAD_CONST 2")
+
 
 if __name__ == "__main__":
     unittest.main()

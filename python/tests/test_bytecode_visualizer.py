@@ -119,5 +119,15 @@ class VisualizerTest(unittest.TestCase):
         self.assertEqual(lines[2].index("^") - lines[1].index("if"), 4)
 
 
+class LongConstantTest(unittest.TestCase):
+    def test_a_long_constant_is_cut_and_the_columns_after_it_stay_in_line(self):
+        source = 'def f():\n    x = "' + "word " * 60 + '"\n    return x\n'
+        lines = BytecodeVisualizer(source).show_bytecode(color=False).splitlines()[1:]
+        load = next(line for line in lines if "LOAD_CONST" in line and "word" in line)
+        self.assertIn("word word…", load)
+        store = next(line for line in lines if "STORE_FAST" in line)
+        self.assertEqual(load.index(" load "), store.index(" store "))
+
+
 if __name__ == "__main__":
     unittest.main()

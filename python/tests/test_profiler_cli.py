@@ -164,6 +164,33 @@ class CompareCommand(unittest.TestCase):
                     self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
                     self.assertTrue(result.stderr.startswith("python -m bytescope compare: error: "))
 
+    def test_one_script_by_relative_and_absolute_path_is_the_same_code(self):
+        with tempfile.TemporaryDirectory() as directory:
+            with open(os.path.join(directory, "demo.py"), "w", encoding="utf-8") as file:
+                file.write("def work():\n    return sorted(range(300), key=lambda v: -v)\n\nwork()\n")
+            saved = []
+            for name, script in (("relative", "demo.py"), ("absolute", os.path.join(directory, "demo.py"))):
+                saved.append(os.path.join(directory, f"{name}.json"))
+                result = bytescope("profile", "-q", "--json", saved[-1], script, cwd=directory)
+                self.assertEqual(result.returncode, 0, result.stderr)
+            with open(saved[0], encoding="utf-8") as file:
+                files = {os.path.realpath(row["filename"]) for row in json.load(file)["functions"] if row["lineno"]}
+            self.assertIn(os.path.realpath(os.path.join(directory, "demo.py")), files)  # named as Python names it
+            result = bytescope("compare", *saved, cwd=directory)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertNotIn("appeared", result.stdout)
+            self.assertNotIn("disappeared", result.stdout)
+            self.assertIn("work", result.stdout)
+            # A profile saved before scripts were named absolutely says "demo.py": resolved from here, it matches.
+            with open(saved[0], encoding="utf-8") as file:
+                older = file.read().replace(json.dumps(os.path.join(os.getcwd(), "demo.py"))[1:-1], "demo.py")
+            older = older.replace(json.dumps(os.path.realpath(os.path.join(directory, "demo.py")))[1:-1], "demo.py")
+            self.assertIn('"demo.py"', older)
+            with open(saved[0], "w", encoding="utf-8") as file:
+                file.write(older)
+            result = bytescope("compare", *saved, cwd=directory)
+            self.assertNotIn("appeared", result.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()

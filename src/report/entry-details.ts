@@ -103,7 +103,7 @@ export function functionName(
   return `${code(qualname, 80)} ${url ? link(where, url) : where}`
 }
 
-function functionTable(changes: FunctionChange[], limit: number, context: ReportContext): string {
+function functionTable(changes: FunctionChange[], limit: number, context: ReportContext, compared: boolean): string {
   const withInstructions = changes.some((c) => c.baseInstructions !== undefined || c.headInstructions !== undefined)
   const header = ['Function', 'Own time', 'Calls']
   if (withInstructions) header.push('Instructions')
@@ -118,7 +118,8 @@ function functionTable(changes: FunctionChange[], limit: number, context: Report
   })
   const more = changes.length - rows.length
   const table = markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r'], alignDelimiters: false })
-  return more > 0 ? `${table}\n\n_${more} more changed functions are in the full report._` : table
+  const what = compared ? 'changed functions' : 'functions'
+  return more > 0 ? `${table}\n\n_${more} more ${what} are in the full report._` : table
 }
 
 interface SiteChange {
@@ -205,14 +206,20 @@ function reasons(entry: EntryVerdict): string {
 
 function render(entry: EntryVerdict, context: ReportContext, functions: number, sites: number): string | null {
   const parts = [reasons(entry), errorSection(entry)]
+  // Without a baseline every function and site is new: the same tables, ranked the same way, are what is hottest.
+  const compared = entry.base !== null
   const changes = functionChanges(entry)
   if (changes.length > 0 && functions > 0) {
+    const title = compared ? 'Functions that changed most' : 'Hottest functions'
     parts.push(
-      `**Functions that changed most** (own time from one profiled call)\n\n${functionTable(changes, functions, context)}`,
+      `**${title}** (own time from one profiled call)\n\n${functionTable(changes, functions, context, compared)}`,
     )
   }
   const grown = grownSites(entry)
-  if (grown.length > 0 && sites > 0) parts.push(`**Allocation sites that grew**\n\n${siteTable(grown, sites, context)}`)
+  if (grown.length > 0 && sites > 0) {
+    const title = compared ? 'Allocation sites that grew' : 'Largest allocation sites'
+    parts.push(`**${title}**\n\n${siteTable(grown, sites, context)}`)
+  }
   const body = parts.filter(Boolean).join('\n\n')
   if (!body) return null
   return `<details>\n<summary>${summaryLine(entry)}</summary>\n\n${body}\n\n</details>`

@@ -14,6 +14,7 @@ import re
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .normalize import count_categories, normalize_module
+from .render import fit
 from .source import compile_source
 
 _LABEL_ARG = re.compile(r"^to (L\d+)$")
@@ -182,11 +183,14 @@ def diff_functions(base: Dict[str, List[dict]], head: Dict[str, List[dict]]) -> 
 # -- rendering ---------------------------------------------------------------------------------------------------
 
 
+_ARG_WIDTH = 48  # the base column is as wide as its longest cell: a long constant is cut, not padded to
+
+
 def _cell(instr: Optional[dict]) -> str:
     if instr is None:
         return ""
     label = f"{instr['label']}:" if instr["label"] else ""
-    cell = f"{label:>5} {instr['opname']} {instr['argrepr']}".rstrip()
+    cell = f"{label:>5} {instr['opname']} {fit(instr['argrepr'], _ARG_WIDTH)}".rstrip()
     executed = instr.get("executed")  # from a results file's instruction pass: how often it ran in one call
     if executed is not None:
         cell += f"  {executed:,}x" if executed else "  cold"

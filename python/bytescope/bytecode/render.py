@@ -54,8 +54,14 @@ def _widths(rows: List[List[str]], caps: List[int]) -> List[int]:
     return [min(max((len(r[k]) for r in rows), default=0), cap) for k, cap in enumerate(caps)]
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, a longer one cut with an ellipsis: a long constant (a docstring)
+    must not push the columns after it out of line."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
 def _pad(text: str, width: int) -> str:
-    return text.ljust(width)
+    return fit(text, width).ljust(width)
 
 
 def _line_cells(instructions: Iterable[Instruction]) -> List[str]:

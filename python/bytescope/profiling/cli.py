@@ -73,8 +73,11 @@ def _load_target(kind, name):
             raise UsageError(f"no such script: {name}")
         with open(name, "rb") as file:
             source = file.read()
-        code = compile(source, name, "exec")
-        return code, {"__name__": "__main__", "__file__": name, "__package__": None, "__cached__": None}, name
+        # Named by its absolute path, as Python names a script it runs: one script profiled as demo.py and as
+        # /src/demo.py is the same code in two saved profiles.
+        path = os.path.abspath(name)
+        code = compile(source, path, "exec")
+        return code, {"__name__": "__main__", "__file__": path, "__package__": None, "__cached__": None}, name
     try:
         # The lookup runpy itself (and cProfile) uses: handles packages (their __main__) and namespace errors.
         _, spec, code = runpy._get_module_details(name)

@@ -1,5 +1,7 @@
 """Render: text reports of one profile, and of two side by side. Reads ``ProfileData`` only; never collects."""
 
+import os
+
 from .units import (
     format_bytes,
     format_change,
@@ -148,8 +150,12 @@ def report(data, sort="total", limit=20, tree=False):
 
 
 def _compare_key(row):
-    # Line numbers move when code above a function changes; name and file identify it across two runs.
-    return (row.function.filename, row.function.qualname)
+    # Line numbers move when code above a function changes; name and file identify it across two runs. A file is
+    # its resolved path, so a relative name in an older profile (taken from this directory) still matches.
+    filename = row.function.filename
+    if filename and not filename.startswith(("<", "~")):
+        filename = os.path.normcase(os.path.realpath(filename))
+    return (filename, row.function.qualname)
 
 
 def _rows_by_key(data):
