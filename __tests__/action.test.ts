@@ -275,6 +275,12 @@ describe('the local CLI', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('crunch')
     expect(run.stdout).not.toContain('::')
+    // Rendered for a terminal: plain text that repeats the real command, not markdown with a placeholder path.
+    expect(run.stdout).toMatch(/^bytescope: FAIL — /)
+    for (const markup of ['&#', '<code>', '<details>', 'mermaid', '\u001b']) expect(run.stdout).not.toContain(markup)
+    expect(run.stdout).toMatch(
+      /^Reproduce: node \S*index\.js --working-directory project --baseline-path \S+ --time-threshold 500%$/m,
+    )
     expect(run.stderr).toMatch(/^result: fail$/m)
     expect(run.stderr).toMatch(/^regression: crunch: instructions /m)
   })

@@ -1,7 +1,13 @@
 // The bytecode section on forged input: sizes and names no compiler makes must not stall or break the report.
 import { describe, expect, it } from 'vitest'
-import { categorySentences, loopIndices, MAX_LOOP_SCAN } from '../src/report/bytecode.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { categorySentences, loopIndices, markdownNoun, MAX_LOOP_SCAN } from '../src/report/bytecode.js'
 import type { DiffInstruction, DiffOp } from '../src/report/index.js'
+
+// The registry's words, as a results file written by the harness carries them.
+const head = JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__', 'report', 'head.json'), 'utf8'))
+const noun = markdownNoun(head.categories)
 
 const instruction = (opname: string, argrepr: string, label: string | null = null): DiffInstruction =>
   ({ opname, argrepr, label, category: opname === 'JUMP_BACKWARD' ? 'control_flow' : 'attribute' }) as DiffInstruction
@@ -18,7 +24,7 @@ describe('loop detection', () => {
     const head = forgedLoops(40_000)
     const ops: DiffOp[] = [{ tag: 'insert', base: [], head }] as unknown as DiffOp[]
     const started = performance.now()
-    const sentences = categorySentences({ attribute: 20_000, control_flow: 20_000 }, ops)
+    const sentences = categorySentences({ attribute: 20_000, control_flow: 20_000 }, ops, noun)
     const seconds = (performance.now() - started) / 1000
     expect(sentences).toEqual(['+20000 attribute accesses inside a loop', '+20000 jumps and returns inside a loop'])
     // Quadratic marking took about a minute here; linear takes milliseconds. Generous, to stay clear of load.
@@ -44,7 +50,7 @@ describe('loop detection', () => {
 
 describe('instruction categories', () => {
   it('names a category no visualizer makes as code, even one named after an object property', () => {
-    expect(categorySentences({ toString: 2, constructor: -1, '<b>x</b>': 1 }, undefined)).toEqual([
+    expect(categorySentences({ toString: 2, constructor: -1, '<b>x</b>': 1 }, undefined, noun)).toEqual([
       '+2 <code>toString</code> instructions',
       '+1 <code>&#60;b&#62;x&#60;/b&#62;</code> instruction',
       '−1 <code>constructor</code> instruction',

@@ -104,3 +104,8 @@ function metavar(kind: string): string {
     }[kind] ?? 'VALUE'
   )
 }
+
+/** A command as a POSIX shell reads it back: words with anything unusual single-quoted. */
+export function commandLine(words: readonly string[]): string {
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`)).join(' ')
+}

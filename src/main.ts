@@ -8,7 +8,7 @@ import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { annotations } from './annotations.js'
 import { BaselineError, RESULTS_FILE, storeBaseline, type GitHubContext } from './baseline/index.js'
-import { helpText, parseArgs } from './cli.js'
+import { commandLine, helpText, parseArgs } from './cli.js'
 import { ConfigError, loadConfig, SETTINGS, type Config, type RawSettings } from './config.js'
 import { measureAndCompare, readMeasured } from './compare.js'
 import { bytecodeDiff, findInterpreter, HarnessError } from './harness.js'
@@ -17,6 +17,7 @@ import { actionsLog, consoleLog, type Log } from './log.js'
 import { COMMENT_BODY_MAX_LENGTH, publishComment } from './publish/comment.js'
 import { workflowRunSource } from './publish/workflow-run.js'
 import { renderReport, SUMMARY_MAX_LENGTH, type BytecodeDiffReport, type ReportContext } from './report/index.js'
+import { renderTerminal, useColor } from './report/terminal.js'
 import { ResultsValidationError, type Results } from './results.js'
 import type { BaselineInfo, GateResult, Verdict } from './verdict.js'
 import packageJson from '../package.json' with { type: 'json' }
@@ -91,6 +92,8 @@ interface Done {
   pullNumber?: number
   /** Why same-runner mode fell back to the artifact, or null. */
   fallback: string | null
+  /** What the reports were rendered with, for the CLI's terminal rendering. */
+  reportContext: ReportContext
 }
 
 async function publishAction(config: Config, done: Done, context: GitHubContext, log: Log): Promise<void> {
@@ -178,7 +181,19 @@ async function runLocal(argv: string[]): Promise<number> {
     return 2
   }
   const { verdict, reportPath, resultsPath, config } = outcome.value
-  process.stdout.write(`${outcome.value.summary}\n`)
+  // The same report for a terminal; it repeats this very command (the markdown one names the action's flags).
+  const reproduceCommand = commandLine([
+    'node',
+    path.relative(process.cwd(), process.argv[1] ?? 'dist/index.js'),
+    ...argv,
+  ])
+  const rendered = renderTerminal(
+    verdict,
+    outcome.value.baseline,
+    { ...outcome.value.reportContext, reproduceCommand },
+    { color: useColor(process.stdout, process.env) },
+  )
+  process.stdout.write(rendered)
   process.stderr.write(`\nresult: ${verdict.result}\nresults: ${resultsPath}\nreport: ${reportPath}\n`)
   for (const failure of verdict.failures)
     process.stderr.write(`${config.failOnRegression ? 'regression' : 'warning'}: ${failure}\n`)
@@ -272,6 +287,7 @@ async function pipeline(
     baseline: baseline?.info ?? null,
     resultsPath: harness.resultsPath,
     reportPath,
+    reportContext,
     summary: boundedSummary(verdict, baseline?.info ?? null, reportContext),
     comment: renderReport(verdict, baseline?.info ?? null, reportContext, { maxLength: COMMENT_BODY_MAX_LENGTH })
       .markdown,

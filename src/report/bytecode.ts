@@ -121,13 +121,32 @@ export function addedAndRemoved(verdict: Verdict): { added: CapturedFunction[]; 
 
 // -- category deltas in words ---------------------------------------------------------------------------------
 
-/** How a category's instructions are counted in words: the registry's, carried in the results (python/bytescope/
- * bytecode/registry.py); results from an older harness lack them and get the category's own name. */
-function noun(category: string, n: number, words: Results['categories']): string {
-  const known = words && Object.hasOwn(words, category) ? words[category] : undefined
-  const [one, many] = known ? [known.singular, known.plural] : [`${category} instruction`, `${category} instructions`]
-  // Words from a results file are data like any other: escaped.
-  return prose(Math.abs(n) === 1 ? one : many, 80)
+/**
+ * How a category's instructions are counted in words: the registry's, carried in the results (python/bytescope/
+ * bytecode/registry.py). Results from an older harness, or a forged file, carry none: the category's own name then.
+ * `escape` makes words from a results file safe where they are printed (markdown or a terminal).
+ */
+export type Noun = (category: string, n: number) => string
+
+export function nounFor(
+  words: Results['categories'],
+  escape: (text: string) => string,
+  unknown: (category: string) => string = escape,
+): Noun {
+  return (category, n) => {
+    const known = words && Object.hasOwn(words, category) ? words[category] : undefined
+    if (known) return escape(Math.abs(n) === 1 ? known.singular : known.plural)
+    return `${unknown(category)} ${Math.abs(n) === 1 ? 'instruction' : 'instructions'}`
+  }
+}
+
+/** The comment's words: escaped as prose; a category the results name no words for (a forged file's) as code. */
+export function markdownNoun(words: Results['categories']): Noun {
+  return nounFor(
+    words,
+    (text) => prose(text, 80),
+    (category) => code(category, 40),
+  )
 }
 
 const JUMP_TARGET = /^to (L\d+)$/
@@ -176,18 +195,14 @@ function loopDeltas(ops: DiffOp[]): Map<string, number> {
 const signedCount = (n: number): string => `${n > 0 ? '+' : '−'}${Math.abs(n)}`
 
 /** "+2 attribute accesses inside a loop", "−1 call (+1 inside a loop)". */
-export function categorySentences(
-  deltas: Record<string, number>,
-  ops: DiffOp[] | undefined,
-  words?: Results['categories'],
-): string[] {
+export function categorySentences(deltas: Record<string, number>, ops: DiffOp[] | undefined, noun: Noun): string[] {
   const inLoops = ops ? loopDeltas(ops) : new Map<string, number>()
   return Object.entries(deltas)
     .filter(([, n]) => n !== 0)
     .sort(([a, x], [b, y]) => Math.abs(y) - Math.abs(x) || a.localeCompare(b))
     .map(([category, n]) => {
       const looped = inLoops.get(category) ?? 0
-      const what = `${signedCount(n)} ${noun(category, n, words)}`
+      const what = `${signedCount(n)} ${noun(category, n)}`
       if (looped === n) return `${what} inside a loop`
       return looped !== 0 ? `${what} (${signedCount(looped)} inside a loop)` : what
     })
@@ -200,6 +215,11 @@ function countDeltas(base: CapturedFunction, head: CapturedFunction): Record<str
     if (n !== 0) deltas[category] = n
   }
   return deltas
+}
+
+/** The changed function's category deltas in words: from the aligned diff, else from the results' counts. */
+export function instructionMix(f: ChangedFunction, noun: Noun): string[] {
+  return categorySentences(f.diff?.category_deltas ?? countDeltas(f.base, f.head), f.diff?.ops, noun)
 }
 
 // -- the aligned diff as a code block -------------------------------------------------------------------------
@@ -315,11 +335,11 @@ function summary(f: ChangedFunction): string {
 }
 
 /** The function's section at three levels of detail: full diff, diff with less context, no diff. */
-function sections(f: ChangedFunction, context: ReportContext, words: Results['categories']): string[] {
+function sections(f: ChangedFunction, context: ReportContext, noun: Noun): string[] {
   const where = code(`${f.filename}:${f.head.firstlineno}`, 100)
   const url = sourceUrl(context, f.filename, f.head.firstlineno, f.head.lastlineno)
   const at = context.headSha ? ` at ${code(shortSha(context.headSha), 40)}` : ''
-  const sentences = categorySentences(f.diff?.category_deltas ?? countDeltas(f.base, f.head), f.diff?.ops, words)
+  const sentences = instructionMix(f, noun)
   const parts = [
     `${url ? link(where, url) : where}${at}`,
     sentences.length > 0
@@ -366,13 +386,13 @@ export function bytecodeBlocks(verdict: Verdict, context: ReportContext, importa
       : 'No profiled function compiled to different bytecode.'
   const heading = `### Bytecode changes\n\n${[intro, ...others].join(' ')}`
   if (functions.length === 0) return [block('bytecode changes', '', heading, importance)]
-  const words = verdict.head.categories ?? verdict.base?.categories
+  const noun = markdownNoun(verdict.head.categories ?? verdict.base?.categories)
   return functions.map((f, i) => {
     const prefix = i === 0 ? `${heading}\n\n` : ''
     return {
       group: 'bytecode diffs of',
       name: code(f.qualname, 60),
-      variants: sections(f, context, words).map((section) => prefix + section),
+      variants: sections(f, context, noun).map((section) => prefix + section),
       importance: floor + (importance - floor) / (i + 1),
       required: false,
     }

@@ -81,7 +81,7 @@ export function functionChanges(entry: EntryVerdict): FunctionChange[] {
 }
 
 /** base → head (±change), for a pair of optional values. */
-function delta(base: number | undefined, head: number | undefined, render: (n: number) => string): string {
+export function delta(base: number | undefined, head: number | undefined, render: (n: number) => string): string {
   if (base === undefined && head === undefined) return ''
   const change = relative(base, head)
   const diff = base !== undefined && head !== undefined && base !== head ? signed(head - base, render) : ''

@@ -6,7 +6,7 @@ import { code } from './escape.js'
 import { plural, shortSha } from './format.js'
 import { RESULT_MARK } from './marks.js'
 
-function title(verdict: Verdict): string {
+export function title(verdict: Verdict): string {
   switch (verdict.result) {
     case 'fail': {
       const failed = verdict.entries.filter((e) => e.status === 'error').length
