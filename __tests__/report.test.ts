@@ -413,7 +413,7 @@ describe('report content', () => {
     v.head = { ...v.head, categories: undefined }
     v.base = v.base && { ...v.base, categories: undefined }
     const { markdown } = renderReport(v, baseline, withDiff())
-    expect(markdown).toContain('+2 attribute instructions inside a loop')
+    expect(markdown).toContain('+2 <code>attribute</code> instructions inside a loop')
   })
 
   it('ends with environments, the baseline commit, the run link and the reproduce command', () => {
