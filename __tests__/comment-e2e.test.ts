@@ -159,7 +159,7 @@ describe.concurrent('the sticky comment', () => {
     expect(body).toContain(
       '+1 arithmetic operation inside a loop, +1 attribute access inside a loop, +1 load inside a loop',
     )
-    expect(body).toMatch(/^\+\s+LOAD_ATTR\s+qty$/m)
+    expect(body).toMatch(/^\+\s+LOAD_ATTR\s+qty\s+[\d,]+×$/m)
     expect(body).toContain(`/blob/${HEAD_SHA}/bench.py#L`)
     // GET /user is 403 for the app token, so the identity came from GraphQL's viewer.
     expect(gh.requests.some((r) => r.path === '/graphql')).toBe(true)
@@ -431,7 +431,7 @@ describe.concurrent('the workflow_run mode for fork pull requests', () => {
     const body = String(comment!.body)
     expect(body.split('\n')[0]).toBe(MARKER)
     expect(body).toContain('<summary><code>total</code>')
-    expect(body).toMatch(/^\+\s+LOAD_ATTR\s+qty$/m)
+    expect(body).toMatch(/^\+\s+LOAD_ATTR\s+qty\s+[\d,]+×$/m)
     expect(body).toContain(`/blob/${HEAD_SHA}/bench.py#L`)
     expect(result.outputs['comment-url']).toBe(comment!.html_url)
     // Found through the pulls API (the commit look-up knows nothing of fork heads), by the run's head commit.

@@ -99,7 +99,7 @@ class DiffTest(unittest.TestCase):
         text = diff_sources(base, base.replace("x = 1", "x = 2")).render()
         self.assertLess(max(len(line) for line in text.splitlines()), 160)
         self.assertIn("'A very long docstring. A very long docstring. …", text)
-        self.assertRegex(text, r"~ +LOAD_CONST 1 +\| +LOAD_CONST 2")
+        self.assertRegex(text, r"~ +LOAD_(CONST|SMALL_INT) 1 +\| +LOAD_(CONST|SMALL_INT) 2")
 
 
 if __name__ == "__main__":

@@ -163,6 +163,7 @@ class ResultsDiffTest(unittest.TestCase):
                 self.assertNotIn("Traceback", done.stderr)
 
 
+@requires_processes
 class TwinsDiffTest(unittest.TestCase):
     """Same-named functions (two lambdas, two comprehensions of one kind) pair by their place in the code: only the
     second of each pair changed, and the class above them moved down a line (3.13 stores that line)."""

@@ -8,6 +8,7 @@ import textwrap
 import tracemalloc
 import unittest
 
+from tests.capabilities import requires_processes
 from tests.test_harness_support import harness_run, results_validator
 
 from bytescope.harness import peaks
@@ -77,6 +78,7 @@ def _run(name, options=()):
     return done, results, results["entries"][0]
 
 
+@requires_processes
 class SpreadTest(unittest.TestCase):
     def test_every_process_peak_is_kept_with_min_and_max(self):
         done, results, entry = _run("steady", ["--memory-runs", "4"])
@@ -101,6 +103,7 @@ class SpreadTest(unittest.TestCase):
         self.assertIsNone(results)
 
 
+@requires_processes
 class FaultTest(unittest.TestCase):
     def test_an_entry_that_stops_tracemalloc_is_not_measured_with_the_reason(self):
         done, results, entry = _run("stops_tracing")

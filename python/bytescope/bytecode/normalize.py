@@ -20,18 +20,20 @@ EXTENDED_ARG = "EXTENDED_ARG"
 
 
 _FIRST_LINE = "<first line>"  # what the class body's __firstlineno__ is set to, in place of the number
+_LINE_LOADS = ("LOAD_CONST", "LOAD_SMALL_INT")
 
 
 def _first_line_store(listing: disassembly.Listing):
-    """Index of the ``LOAD_CONST`` with which a 3.13+ class body stores its own line as ``__firstlineno__``; None
-    in other code. The number is where the class sits, not what it is."""
+    """Index of the load with which a 3.13+ class body stores its own line as ``__firstlineno__`` (``LOAD_CONST``, or
+    3.14's ``LOAD_SMALL_INT`` below line 256); None in other code. The number is where the class sits, not what it
+    is."""
     code = listing.code
     if code.co_flags & disassembly.CO_NEWLOCALS or code.co_name == "<module>":
         return None
     opnames, argreprs = listing.opnames, listing.argreprs
     # The compiler emits it in the prologue, after __module__ and __qualname__.
     for k in range(1, min(len(opnames), 12)):
-        if opnames[k] == "STORE_NAME" and argreprs[k] == "__firstlineno__" and opnames[k - 1] == "LOAD_CONST":
+        if opnames[k] == "STORE_NAME" and argreprs[k] == "__firstlineno__" and opnames[k - 1] in _LINE_LOADS:
             return k - 1
     return None
 
@@ -87,7 +89,7 @@ def code_hash(code: CodeType) -> str:
     listing = disassembly.read(code)
     consts = [_stable_const(c) for c in code.co_consts]
     first_line = _first_line_store(listing)
-    if first_line is not None:
+    if first_line is not None and listing.opnames[first_line] == "LOAD_CONST":
         # The line's constant is left out unless other code loads it too (the compiler shares equal constants).
         index = listing.args[first_line]
         loaded = (k for k, opcode in enumerate(listing.opcodes) if opcode in disassembly.CONST_OPCODES)

@@ -99,7 +99,7 @@ def render_disassembly(infos: Iterable[CodeInfo], paint: Painter) -> str:
                 line.rjust(w[0]),
                 paint(label.rjust(w[1]), _BOLD),
                 offset.rjust(w[2]),
-                paint.category(_pad(opname, w[3]), ins.category),
+                paint.category(opname.ljust(w[3]), ins.category),  # an opname is never cut
                 arg.rjust(w[4]),
                 _pad(argrepr, w[5]),
                 paint.category(_pad(category, w[6]), ins.category),
@@ -138,7 +138,7 @@ def render_stack_trace(infos: Iterable[CodeInfo], paint: Painter) -> str:
             cells = [
                 paint(label.rjust(w[0]), _BOLD),
                 offset.rjust(w[1]),
-                paint.category(_pad(opname, w[2]), ins.category),
+                paint.category(opname.ljust(w[2]), ins.category),
                 _pad(argrepr, w[3]),
                 paint(depth.rjust(w[4]), None if ins.reachable else _DIM),
                 stack_text,
