@@ -16,14 +16,9 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { benchArgs } from './args.mjs'
 
-const separator = process.argv.indexOf('--')
-const args = separator < 0 ? process.argv.slice(2) : process.argv.slice(2, separator)
-const extraFlags = separator < 0 ? [] : process.argv.slice(separator + 1)
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
+const { option, extraFlags } = benchArgs()
 const pairs = Number(option('pairs', '10'))
 const python = option('python', '')
 const markdown = option('markdown', '')

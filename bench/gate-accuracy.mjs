@@ -21,14 +21,9 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { benchArgs } from './args.mjs'
 
-const separator = process.argv.indexOf('--')
-const args = separator < 0 ? process.argv.slice(2) : process.argv.slice(2, separator)
-const gateFlags = separator < 0 ? [] : process.argv.slice(separator + 1)
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
+const { option, extraFlags: gateFlags } = benchArgs()
 const rounds = Number(option('rounds', '20'))
 const python = option('python', '')
 const bundle = path.resolve(process.env.BYTESCOPE_ACTION ?? 'dist/index.js')

@@ -25,15 +25,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchArgs } from './args.mjs'
 
-const separator = process.argv.indexOf('--')
-const args = separator < 0 ? process.argv.slice(2) : process.argv.slice(2, separator)
-const extraFlags = separator < 0 ? [] : process.argv.slice(separator + 1)
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
-const options = (name) => args.flatMap((a, i) => (a === `--${name}` ? [args[i + 1]] : []))
+const { args, option, options, extraFlags } = benchArgs()
 const python = option('python', 'python3')
 const root = mkdtempSync(path.join(tmpdir(), 'bytescope-memory-gate-'))
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')

@@ -17,9 +17,9 @@ import { cpus } from 'node:os'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { benchArgs } from './args.mjs'
 
-const args = process.argv.slice(2)
-const option = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback)
+const { option } = benchArgs()
 const runs = Number(option('runs', '20'))
 const python = option('python', '')
 const loadSeconds = Number(option('load-seconds', '3'))
