@@ -34,26 +34,29 @@ describe('config from action inputs', () => {
   })
 
   it('parses typed values', () => {
-    const config = load({
-      'entry-points': '# what to measure\nfast = pkg.mod:main   # the hot path\n\nscripts/report.py:run\nrun.py',
-      python: '/usr/bin/python3.12',
-      repeat: '50',
-      warmup: '0',
-      timeout: '12.5',
-      'time-threshold': '7.5%',
-      'memory-threshold': '0%',
-      'max-peak-memory': '256MiB',
-      memory: 'False',
-      instructions: 'TRUE',
-      'instructions-threshold': '.5%',
-      significance: '0.05',
-      'baseline-path': 'base/results.json',
-      'upload-baseline': 'true',
-      'retention-days': '30',
-      comment: 'never',
-      'comment-key': 'py3.12',
-      'fail-on-regression': 'false',
-    })
+    const config = load(
+      {
+        'entry-points': '# what to measure\nfast = pkg.mod:main   # the hot path\n\nscripts/report.py:run\nrun.py',
+        python: '/usr/bin/python3.12',
+        repeat: '50',
+        warmup: '0',
+        timeout: '12.5',
+        'time-threshold': '7.5%',
+        'memory-threshold': '0%',
+        'max-peak-memory': '256MiB',
+        memory: 'False',
+        instructions: 'TRUE',
+        'instructions-threshold': '.5%',
+        significance: '0.05',
+        'baseline-path': 'base/results.json',
+        'upload-baseline': 'true',
+        'retention-days': '30',
+        comment: 'never',
+        'comment-key': 'py3.12',
+        'fail-on-regression': 'false',
+      },
+      project({ 'base/results.json': '{}' }),
+    )
     expect(config.entryPoints).toEqual([
       { name: 'fast', target: 'pkg.mod:main' },
       { name: 'scripts/report.py:run', target: 'scripts/report.py:run' },
@@ -138,6 +141,16 @@ describe('config from action inputs', () => {
   })
 })
 
+it('refuses a baseline-path that is not a file before anything is measured', () => {
+  const cwd = project({ 'results.json': '{}' })
+  expect(error({ 'entry-points': 'pkg.mod:main', 'baseline-path': 'nope.json' }, cwd)).toBe(
+    `input baseline-path: "nope.json" is not valid; expected an existing results file (${path.join(cwd, 'nope.json')} is not one)`,
+  )
+  expect(load({ 'entry-points': 'pkg.mod:main', 'baseline-path': 'results.json' }, cwd).baselinePath).toBe(
+    path.join(cwd, 'results.json'),
+  )
+})
+
 const PYPROJECT = `
 [project]
 name = "demo"
@@ -161,7 +174,7 @@ max-peak-memory = 1048576
 
 describe('config from pyproject.toml', () => {
   it('reads [tool.bytescope] and per-entry overrides from the working directory', () => {
-    const cwd = project({ 'app/pyproject.toml': PYPROJECT })
+    const cwd = project({ 'app/pyproject.toml': PYPROJECT, 'app/bench/baseline.json': '{}' })
     const config = load({ 'working-directory': 'app', repeat: '' }, cwd)
     expect(config.configFile).toBe(path.join(cwd, 'app', 'pyproject.toml'))
     expect(config.repeat).toBe(40)
@@ -176,7 +189,7 @@ describe('config from pyproject.toml', () => {
   })
 
   it('lets inputs override the file, keeping per-entry overrides for entries of the same name', () => {
-    const cwd = project({ 'pyproject.toml': PYPROJECT })
+    const cwd = project({ 'pyproject.toml': PYPROJECT, 'bench/baseline.json': '{}' })
     const config = load(
       { repeat: '10', instructions: 'false', 'entry-points': 'fast=pkg.mod:faster\nother=pkg:other' },
       cwd,

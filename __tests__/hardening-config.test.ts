@@ -134,7 +134,7 @@ describe('entry names', () => {
 
   it('refuses a zero-width space in a name up front, with the line', () => {
     expect(error({ 'entry-points': 'ok=pkg.mod:a\nbad\u200bname=pkg.mod:b' })).toBe(
-      'input entry-points line 2: "bad\u200bname" is not valid; expected an entry name of 1 to 100 printable characters (no control, format or separator characters but spaces; give a long target a NAME=)',
+      'input entry-points line 2: "bad\\u200bname" is not valid; expected an entry name of 1 to 100 printable characters (no control, format or separator characters but spaces; give a long target a NAME=)',
     )
     // A target is the name when no NAME= is given: it must be a valid name too.
     expect(error({ 'entry-points': `${'d/'.repeat(60)}x.py` })).toMatch(

@@ -7,6 +7,7 @@ import { readConfigFile, readFileEntries } from './config/file.js'
 import { DEFAULTS, SETTINGS, type Setting, type Tristate } from './config/settings.js'
 import {
   ConfigError,
+  invalid,
   parseArtifactName,
   parseBool,
   parseChoice,
@@ -114,7 +115,13 @@ export function loadConfig(sources: ConfigSources): Config {
   const spec = (key: string): Setting => SETTINGS.find((s) => s.key === key)!
   const int = (key: string) => (v: unknown, where: string) => parseWholeNumber(v, where, spec(key).min!, spec(key).max!)
   const choice = (key: string) => (v: unknown, where: string) => parseChoice(v, where, spec(key).choices!)
-  const filePath = (v: unknown, where: string): string => path.resolve(file!.directory, parseString(v, where))
+  // A results file to compare with must exist before anything is measured, not be found missing after.
+  const resultsFile = (directory: string) => (v: unknown, where: string) => {
+    const resolved = path.resolve(directory, parseString(v, where))
+    if (!existsSync(resolved) || !statSync(resolved).isFile())
+      throw invalid(where, v, `an existing results file (${resolved} is not one)`)
+    return resolved
+  }
 
   const fileEntries = file ? readFileEntries(file) : []
   const inputEntries = fromInput('entry-points', parseEntryLines)
@@ -153,8 +160,8 @@ export function loadConfig(sources: ConfigSources): Config {
       (setting('time-statistic', choice('time-statistic')) as Config['timeStatistic']) ?? DEFAULTS.timeStatistic,
     timeConfirmations: setting('time-confirmations', int('time-confirmations')) ?? DEFAULTS.timeConfirmations,
     baselinePath:
-      fromInput('baseline-path', (v, where) => path.resolve(sources.cwd, parseString(v, where))) ??
-      fromFile('baseline-path', filePath) ??
+      fromInput('baseline-path', resultsFile(sources.cwd)) ??
+      fromFile('baseline-path', resultsFile(file?.directory ?? '')) ??
       null,
     baselineArtifact: setting('baseline-artifact', parseArtifactName) ?? DEFAULTS.baselineArtifact,
     uploadBaseline: (setting('upload-baseline', choice('upload-baseline')) as Tristate) ?? DEFAULTS.uploadBaseline,

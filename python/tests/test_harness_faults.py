@@ -133,6 +133,9 @@ class FaultsTest(EntriesRunTest):
         error = self.error("missing_module")
         self.assertEqual((error["type"], error["phase"]), ("ModuleNotFoundError", "import"))
         self.assertIn("app.nowhere", error["message"])
+        # Only the error: no frames of the import system or the harness around a misspelled module.
+        self.assertNotIn("<frozen", error["traceback"])
+        self.assertNotIn("File ", error["traceback"])
         error = self.error("broken_import")
         self.assertEqual(error["type"], "ImportError")
         self.assertIn("missing native extension", error["message"])

@@ -1,5 +1,5 @@
 // Entry points as the user writes them ([NAME=]TARGET), the target grammar and the harness's entry-name rule.
-import { ConfigError, invalid, parseString } from './values.js'
+import { ConfigError, invalid, NOT_PRINTABLE, parseString } from './values.js'
 
 export interface EntryPoint {
   name: string
@@ -48,9 +48,6 @@ export function parseTarget(target: string, where: string): string {
 
 /** The harness's entry-name rule (targets.check_entry_name), applied here so a bad name fails before anything runs. */
 export const MAX_NAME_LENGTH = 100
-
-/** What Python's `str.isprintable()` refuses: Unicode's Other and Separator categories, except the space. */
-const NOT_PRINTABLE = /(?! )[\p{C}\p{Z}]/u
 
 /** Whether the harness accepts `name`; counted in code points, as Python counts a str. */
 export function isEntryName(name: string): boolean {

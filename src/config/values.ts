@@ -8,8 +8,19 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/** What Python's `str.isprintable()` refuses: Unicode's Other and Separator categories, except the space. */
+export const NOT_PRINTABLE = /(?! )[\p{C}\p{Z}]/u
+
+/** A value quoted for an error line, with every character that would not show (a zero-width space) as `\uXXXX`. */
+function quoted(text: string): string {
+  return JSON.stringify(text).replace(
+    new RegExp(NOT_PRINTABLE.source, 'gu'),
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  )
+}
+
 export function invalid(where: string, value: unknown, allowed: string): ConfigError {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : describe(value)
+  const shown = typeof value === 'string' ? quoted(value) : describe(value)
   return new ConfigError(`${where}: ${shown} is not valid; expected ${allowed}`)
 }
 

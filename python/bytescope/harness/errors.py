@@ -2,6 +2,7 @@
 a non-string, a 32 MB message, or a clock the entry replaced must end as that entry's error, never as the harness's.
 """
 
+import importlib
 import math
 import os
 import traceback
@@ -11,6 +12,7 @@ MAX_TRACEBACK_CHARS = 20000
 MAX_NOTES = 20
 
 _HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
+_MACHINERY_DIRS = (_HARNESS_DIR, os.path.dirname(os.path.abspath(importlib.__file__)))
 
 
 def cap(text, limit=MAX_MESSAGE_CHARS):
@@ -50,9 +52,16 @@ def is_exit_zero(error):
     return error.code is None or (type(error.code) in (int, bool) and error.code == 0)
 
 
+def _is_machinery(filename):
+    """The harness's own frames, and the import system's (``importlib.import_module``, ``<frozen importlib._bootstrap>``)
+    that load the entry."""
+    return filename.startswith("<frozen importlib") or os.path.dirname(os.path.abspath(filename)) in _MACHINERY_DIRS
+
+
 def _user_frames(tb):
-    """Skip the leading harness frames so a traceback starts in the user's code."""
-    while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == _HARNESS_DIR:
+    """Skip the leading harness and import-system frames so a traceback starts in the user's code (a misspelled
+    module then reads as its one-line error, with no frames of ours)."""
+    while tb is not None and _is_machinery(tb.tb_frame.f_code.co_filename):
         tb = tb.tb_next
     return tb
 
