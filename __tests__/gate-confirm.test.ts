@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { pool } from '../src/confirm.js'
 import { gate } from '../src/gate.js'
 import { checkResults } from '../src/results.js'
-import { entry, noisy, results } from './support/results.js'
+import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
 
 describe('pool', () => {
   it("appends a re-measurement's calls and recomputes the summary the way the harness does", () => {
@@ -23,16 +23,7 @@ describe('pool', () => {
   })
 
   it('lets undisturbed calls clear a measurement disturbed throughout', () => {
-    const settings = {
-      entryPoints: [],
-      timeThreshold: 0.05,
-      memoryThreshold: 0.001,
-      instructionsThreshold: 0.01,
-      maxPeakMemory: null,
-      significance: 0.05,
-      clock: 'wall' as const,
-      timeStatistic: 'min' as const,
-    }
+    const settings = { ...GATE_SETTINGS, timeStatistic: 'min' as const }
     const base = results([entry({ samples: noisy(1_000_000, 30, 0.02, 1) })])
     const disturbed = results([entry({ samples: noisy(1_900_000, 30, 0.02, 2) })])
     const status = (r: typeof base) =>

@@ -4,18 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { pool } from '../src/confirm.js'
 import { gate, type GateSettings } from '../src/gate.js'
 import type { Results } from '../src/results.js'
-import { entry, noisy, results } from './support/results.js'
+import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
 
-const settings: GateSettings = {
-  entryPoints: [],
-  timeThreshold: 0.05,
-  memoryThreshold: 0.001,
-  instructionsThreshold: 0.01,
-  maxPeakMemory: null,
-  significance: 0.05,
-  clock: 'wall',
-  timeStatistic: 'median',
-}
+const settings: GateSettings = GATE_SETTINGS
 
 /** One entry measured in rounds of 8 calls around each center; `byRound: false` drops the round boundaries. */
 function measured(centers: number[], seed: number, byRound = true): Results {
