@@ -8,7 +8,6 @@ import { strToU8, zipSync } from 'fflate'
 import {
   baselineArtifactName,
   BaselineError,
-  createOctokit,
   downloadRunArtifact,
   extractZip,
   loadBaseline,
@@ -16,6 +15,7 @@ import {
   skipUploadReason,
   type GitHubContext,
 } from '../src/baseline/index.js'
+import { createOctokit } from '../src/github/client.js'
 import { checkResults } from '../src/results.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 import { pullRequestEvent, pushEvent, workflowRunEvent } from './support/action.js'

@@ -1,9 +1,9 @@
 // The sticky comment's parts in process, against the local GitHub: the marker, duplicate clean-up, the size guard,
 // and finding a fork's pull request by its head commit. (End to end through the bundle: comment-e2e.test.ts.)
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { createOctokit } from '../src/baseline/index.js'
+import { createOctokit } from '../src/github/client.js'
 import { COMMENT_BODY_MAX_LENGTH, commentMarker, hasMarker, isAuthor, publishComment } from '../src/publish/comment.js'
-import { findPullRequestByHead, resultsArtifactName } from '../src/publish/workflow-run.js'
+import { findPullRequestByHead, resultsArtifactName } from '../src/sources/workflow-run.js'
 import { COMMENT_MAX_LENGTH } from '../src/report/index.js'
 import { installComments } from './support/github-comments.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'

@@ -5,17 +5,18 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import { annotations } from './annotations.js'
-import { BaselineError, RESULTS_FILE, storeBaseline, type GitHubContext } from './baseline/index.js'
+import { BaselineError, RESULTS_FILE, storeBaseline } from './baseline/index.js'
 import { commandLine, helpText, parseArgs } from './cli.js'
 import { ConfigError, loadConfig, SETTINGS, type Config, type RawSettings } from './config.js'
 import { measureAndCompare, readMeasured } from './compare.js'
+import { GitHubError } from './github/client.js'
+import { actionsContext, type GitHubContext } from './github/context.js'
 import { bytecodeDiff, findInterpreter, HarnessError } from './harness.js'
 import { joinPairs } from './pairing.js'
 import { actionsLog, consoleLog, type Log } from './log.js'
 import { COMMENT_BODY_MAX_LENGTH, publishComment } from './publish/comment.js'
-import { workflowRunSource } from './publish/workflow-run.js'
+import { workflowRunSource } from './sources/workflow-run.js'
 import { renderReport, SUMMARY_MAX_LENGTH, type BytecodeDiffReport, type ReportContext } from './report/index.js'
 import { renderTerminal, useColor } from './report/terminal.js'
 import { ResultsValidationError, type Results } from './results.js'
@@ -47,7 +48,7 @@ async function runAction(): Promise<number> {
       process.env.RUNNER_TEMP || tmpdir(),
       `bytescope${config.commentKey ? `-${safe(config.commentKey)}` : ''}`,
     )
-    const context = githubContext()
+    const context = actionsContext()
     const done = await pipeline(config, settings, outputDir, log, context, (key, value) => core.setOutput(key, value))
     await publishAction(config, done, context, log)
     return done
@@ -134,19 +135,6 @@ async function publishAction(config: Config, done: Done, context: GitHubContext,
   }
 }
 
-function githubContext(): GitHubContext {
-  const { context } = github
-  return {
-    eventName: context.eventName,
-    ref: context.ref,
-    payload: context.payload as Record<string, unknown>,
-    repo: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
-    runId: context.runId,
-    serverUrl: context.serverUrl,
-    apiUrl: context.apiUrl,
-  }
-}
-
 // ---- the local CLI ---------------------------------------------------------------------------------------------------
 
 async function runLocal(argv: string[]): Promise<number> {
@@ -204,7 +192,7 @@ async function runLocal(argv: string[]): Promise<number> {
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; message: string }
 
-const USER_FACING = [ConfigError, HarnessError, ResultsValidationError, BaselineError]
+const USER_FACING = [ConfigError, HarnessError, ResultsValidationError, BaselineError, GitHubError]
 
 /** Every failure becomes one line; unexpected ones also leave their stack in the debug log. */
 async function guarded<T>(log: Log, body: () => Promise<T>): Promise<Outcome<T>> {

@@ -3,7 +3,6 @@
 // nothing in an artifact is executed: callers get bytes, which they validate.
 import { unzipSync } from 'fflate'
 import {
-  BaselineError,
   DEFAULT_RETRY,
   DOWNLOAD_TIMEOUT_MS,
   requestTimeoutMs,
@@ -11,7 +10,8 @@ import {
   withRetry,
   type Octokit,
   type RetryOptions,
-} from './github.js'
+} from '../github/client.js'
+import { BaselineError } from './error.js'
 
 export interface Limits {
   /** Largest archive to download, in bytes. */

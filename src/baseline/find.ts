@@ -1,7 +1,7 @@
 // Finding baseline candidates: artifacts of the baseline's name from runs on the target branch of the same
 // repository, best first. A run from a fork can be on a branch called `main` too (its pull_request runs are listed
 // in the base repository); its artifacts are never candidates, whatever they contain.
-import type { Octokit } from './github.js'
+import type { Octokit } from '../github/client.js'
 import type { BaselineTarget } from './target.js'
 
 export interface Candidate {

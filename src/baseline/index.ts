@@ -13,22 +13,23 @@ import type { BaselineInfo } from '../verdict.js'
 import { ArtifactContentError, DEFAULT_LIMITS, downloadArtifactZip, extractZip, type Limits } from './download.js'
 import { listCandidates, MAX_PAGES, type Candidate } from './find.js'
 import {
-  BaselineError,
   createOctokit,
   DEFAULT_RETRY,
   describeFailure,
   failureText,
   type Octokit,
   type RetryOptions,
-} from './github.js'
+} from '../github/client.js'
+import type { GitHubContext } from '../github/context.js'
+import { BaselineError } from './error.js'
 import { baselineArtifactName, RESULTS_FILE } from './name.js'
-import { baselineTarget, type BaselineTarget, type GitHubContext } from './target.js'
+import { baselineTarget, type BaselineTarget } from './target.js'
 
-export { BaselineError, createOctokit, describeFailure, failureText, withRetry, type Octokit } from './github.js'
+export { BaselineError } from './error.js'
 export { ArtifactContentError, downloadArtifactZip, downloadRunArtifact, extractZip } from './download.js'
 export { baselineArtifactName, sanitizeArtifactName, RESULTS_FILE } from './name.js'
 export { storeBaseline, skipUploadReason } from './store.js'
-export type { GitHubContext } from './target.js'
+export type { GitHubContext } from '../github/context.js'
 
 export interface LoadedBaseline {
   results: Results

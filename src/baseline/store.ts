@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { DefaultArtifactClient } from '@actions/artifact'
 import type { Config } from '../config.js'
-import { BaselineError } from './github.js'
+import type { GitHubContext } from '../github/context.js'
+import { BaselineError } from './error.js'
 import { baselineArtifactName, RESULTS_FILE } from './name.js'
-import type { GitHubContext } from './target.js'
 
 export interface StoreResult {
   name: string

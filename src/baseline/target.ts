@@ -1,17 +1,6 @@
 // Which baseline a run should compare with, read from the event that triggered it. The event payload only says
 // where to look (repository, base branch, commits); what is found there is checked against the API, never trusted.
-
-/** The parts of @actions/github's `context` used here (so tests and the local CLI can pass their own). */
-export interface GitHubContext {
-  eventName: string
-  /** GITHUB_REF, e.g. `refs/heads/main`. */
-  ref: string
-  payload: Record<string, unknown>
-  repo: { owner: string; repo: string }
-  runId: number
-  serverUrl: string
-  apiUrl: string
-}
+import type { GitHubContext } from '../github/context.js'
 
 export interface BaselineTarget {
   owner: string

@@ -15,7 +15,7 @@
 //   pullNumber  comment on this pull request instead of finding it from the event (the workflow_run mode)
 import * as core from '@actions/core'
 import * as actionsGithub from '@actions/github'
-import { createOctokit, type Octokit } from '../baseline/index.js'
+import { createOctokit, type Octokit } from '../github/client.js'
 import { COMMENT_MAX_LENGTH } from '../report/index.js'
 
 export type CommentMode = 'auto' | 'always' | 'never'

@@ -4,7 +4,7 @@
 // and comparing artifacts.
 import { ConfigError, type Config } from '../config.js'
 import type { GitHubContext } from '../baseline/index.js'
-import { createOctokit, failureText } from '../baseline/github.js'
+import { createOctokit, failureText } from '../github/client.js'
 import { git } from './base-tree.js'
 
 /** The `comparison` output: what head was compared with. */

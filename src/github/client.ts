@@ -1,12 +1,13 @@
-// The REST client the baseline code uses: Octokit from @actions/github with a deadline per request and a bounded retry
-// for transient failures (5xx, 429, network errors, stalls), and errors turned into one line a user can act on.
+// The one GitHub REST client (baselines, the workflow_run source, the comment, same-runner's merge-base): Octokit from
+// @actions/github with the base URL of the server the run is on, a deadline per request and a bounded retry for
+// transient failures (5xx, 429, network errors, stalls), and errors turned into one line a user can act on.
 import { getOctokit } from '@actions/github'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
-/** A failure the user has to fix or know about; `message` is one line, no stack trace needed. */
-export class BaselineError extends Error {
-  override name = 'BaselineError'
+/** A GitHub call that cannot be made as configured (no token); `message` is one line, no stack trace needed. */
+export class GitHubError extends Error {
+  override name = 'GitHubError'
 }
 
 export interface RetryOptions {
@@ -80,9 +81,7 @@ export async function withDeadline<T>(
 /** An Octokit whose every request has a deadline and retries transient failures and stalls. */
 export function createOctokit(token: string, apiUrl: string, retry: RetryOptions = DEFAULT_RETRY): Octokit {
   if (!token)
-    throw new BaselineError(
-      'a github-token is needed to read baseline artifacts (the default is `${{ github.token }}`)',
-    )
+    throw new GitHubError('a github-token is needed to call the GitHub API (the default is `${{ github.token }}`)')
   const octokit = getOctokit(token, { baseUrl: apiUrl })
   const timeoutMs = requestTimeoutMs(API_TIMEOUT_MS)
   octokit.hook.wrap('request', (request, options) =>

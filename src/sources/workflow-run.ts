@@ -10,19 +10,13 @@
 //   source.headSha      the commit that was measured
 //   source.baseContext  a pull_request-shaped context for loadBaseline (base branch and commits from the API)
 //
-// main.ts calls workflowRunSource(config, context, outputDir): null for any other event.
+// The pipeline calls workflowRunSource(config, context, outputDir): null for any other event.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import {
-  ArtifactContentError,
-  BaselineError,
-  createOctokit,
-  downloadRunArtifact,
-  RESULTS_FILE,
-  type GitHubContext,
-  type Octokit,
-} from '../baseline/index.js'
+import { ArtifactContentError, BaselineError, downloadRunArtifact, RESULTS_FILE } from '../baseline/index.js'
+import { createOctokit, type Octokit } from '../github/client.js'
+import type { GitHubContext } from '../github/context.js'
 import type { Config } from '../config.js'
 import { parseResults, type Results } from '../results.js'
 
