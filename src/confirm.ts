@@ -9,8 +9,8 @@ import type { Config, EntryPoint } from './config.js'
 import { gate } from './gate.js'
 import { runHarness, type Interpreter } from './harness.js'
 import type { Log } from './log.js'
-import type { Results, ResultsEntry, TimeStats } from './results.js'
-import { median } from './stats.js'
+import type { Results, ResultsEntry } from './results.js'
+import { summarize } from './stats.js'
 import type { Verdict } from './verdict.js'
 
 export interface Confirmed {
@@ -89,7 +89,7 @@ export function pool(results: Results, more: Results): Results {
       return {
         ...entry,
         time: {
-          ...timeStats(
+          ...summarize(
             [...entry.time.samples_ns, ...extra.time.samples_ns],
             [...entry.time.cpu_samples_ns, ...extra.time.cpu_samples_ns],
           ),
@@ -97,23 +97,5 @@ export function pool(results: Results, more: Results): Results {
         },
       }
     }),
-  }
-}
-
-/** The summary fields of TimeStats, recomputed from the samples (the harness's definitions: MAD unscaled). */
-function timeStats(samples: number[], cpuSamples: number[]): TimeStats {
-  const center = median(samples)
-  const mean = samples.reduce((sum, x) => sum + x, 0) / samples.length
-  const variance = samples.length > 1 ? samples.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (samples.length - 1) : 0
-  return {
-    samples_ns: samples,
-    cpu_samples_ns: cpuSamples,
-    median_ns: center,
-    mean_ns: mean,
-    min_ns: Math.min(...samples),
-    max_ns: Math.max(...samples),
-    stdev_ns: Math.sqrt(variance),
-    mad_ns: median(samples.map((x) => Math.abs(x - center))),
-    ...(cpuSamples.length ? { cpu_median_ns: median(cpuSamples) } : {}),
   }
 }

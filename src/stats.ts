@@ -1,8 +1,16 @@
 // The statistics behind the time gate: a Mann–Whitney U test decides whether two sets of timings differ, and a
-// bootstrap confidence interval says by how much their median (or minimum) changed. Both are distribution-free: run times on CI
-// runners are skewed with long tails (GC pauses, preemption), so tests that assume normality lie exactly when it
-// matters. Everything here is deterministic: the bootstrap is seeded from the samples, so re-gating the same two
-// results files always prints the same interval.
+// bootstrap confidence interval says by how much their median (or minimum) changed. Both are distribution-free: run
+// times on CI runners are skewed with long tails (GC pauses, preemption), so tests that assume normality lie exactly
+// when it matters. Everything here is deterministic: the bootstrap is seeded from the samples, so re-gating the same
+// two results files always prints the same interval.
+//
+// Who owns which statistic: the gate reads only the samples, and every statistic it decides with (the location
+// statistic per entry or per round, the test, the interval, relative change) lives here and nowhere else. The
+// summary written into the results file (median, mean, min, max, stdev, MAD, CPU median) is the harness's
+// (python/bytescope/harness/stats.py `summarize`); `summarize` below recomputes it only for samples the action pools
+// between gate passes (confirmations, same-runner rounds), where no harness runs. It must match the harness's
+// exactly: __tests__/stats-parity.test.ts runs both on fixed samples.
+import type { TimeStats } from './results.js'
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values')
@@ -208,5 +216,27 @@ function mulberry32(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * The harness's timing summary (python/bytescope/harness/stats.py `summarize`, same fields and definitions: sample
+ * standard deviation, unscaled MAD) of pooled samples. The gate never reads it; it keeps a pooled results file what
+ * the harness would have written.
+ */
+export function summarize(samples: readonly number[], cpuSamples: readonly number[]): TimeStats {
+  const center = median(samples)
+  const mean = samples.reduce((sum, x) => sum + x, 0) / samples.length
+  const variance = samples.length > 1 ? samples.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (samples.length - 1) : 0
+  return {
+    samples_ns: [...samples],
+    cpu_samples_ns: [...cpuSamples],
+    median_ns: center,
+    mean_ns: mean,
+    min_ns: Math.min(...samples),
+    max_ns: Math.max(...samples),
+    stdev_ns: Math.sqrt(variance),
+    mad_ns: median(samples.map((x) => Math.abs(x - center))),
+    ...(cpuSamples.length ? { cpu_median_ns: median(cpuSamples) } : {}),
   }
 }

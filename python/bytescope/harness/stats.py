@@ -1,4 +1,9 @@
-"""Summary statistics of timing samples (every sample is kept as well; these are for reading, not gating alone)."""
+"""Summary statistics of timing samples (every sample is kept as well; these are for reading, not gating alone).
+
+This is the one definition of the summary in the results file. The action recomputes it only for samples it pools
+between gate passes (``summarize`` in src/stats.ts); __tests__/stats-parity.test.ts holds the two to the same numbers.
+The gate's own statistics (Mann-Whitney U, the bootstrap interval) are TypeScript's alone and read only the samples.
+"""
 
 import statistics
 
