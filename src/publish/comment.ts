@@ -16,6 +16,7 @@
 import * as core from '@actions/core'
 import * as actionsGithub from '@actions/github'
 import { createOctokit, type Octokit } from '../github/client.js'
+import { associatedPullRequests } from '../github/pulls.js'
 import { COMMENT_MAX_LENGTH } from '../report/index.js'
 
 export type CommentMode = 'auto' | 'always' | 'never'
@@ -132,12 +133,7 @@ async function findPullNumber(
     core.info('bytescope: no regression outside a pull request; no comment')
     return null
   }
-  const pulls = await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
-    owner,
-    repo,
-    commit_sha: target.sha,
-    per_page: 100,
-  })
+  const pulls = await associatedPullRequests(octokit, owner, repo, target.sha)
   const open = pulls.filter((p) => p.state === 'open')
   const chosen = open.find((p) => p.head.sha === target.sha) ?? open[0]
   if (!chosen) {

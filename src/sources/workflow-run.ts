@@ -17,6 +17,7 @@ import * as core from '@actions/core'
 import { ArtifactContentError, BaselineError, downloadRunArtifact, RESULTS_FILE } from '../baseline/index.js'
 import { createOctokit, type Octokit } from '../github/client.js'
 import type { GitHubContext } from '../github/context.js'
+import { associatedPullRequests } from '../github/pulls.js'
 import type { Config } from '../config.js'
 import { parseResults, type Results } from '../results.js'
 
@@ -78,12 +79,7 @@ export async function findPullRequestByHead(
     pull.head.sha === headSha &&
     pull.base.repo?.full_name.toLowerCase() === `${owner}/${repo}`.toLowerCase()
 
-  const associated = await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
-    owner,
-    repo,
-    commit_sha: headSha,
-    per_page: 100,
-  })
+  const associated = await associatedPullRequests(octokit, owner, repo, headSha)
   const found = associated.find(matches)
   if (found) return found.number
 
