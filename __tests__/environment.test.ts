@@ -10,6 +10,7 @@ import { gate } from '../src/gate.js'
 import { renderReport, type ReportContext } from '../src/report/index.js'
 import { checkResults, ResultsValidationError, type Environment, type Results } from '../src/results.js'
 import { entry, noisy, results } from './support/results.js'
+import { failureLines, reasonText } from '../src/report/reasons.js'
 
 // The action's defaults (CPU time, fastest calls, p < 0.05), for a project without a config file.
 const settings = loadConfig({
@@ -105,13 +106,13 @@ describe('gate across machines', () => {
     const { head, base } = slowerEverywhere()
     const verdict = gate(on(head, { cpu_model: XEON }), on(base, { cpu_model: EPYC }), settings)
     expect(metric(verdict, 'time')).toMatchObject({ status: 'not-comparable', cause: 'other-machine' })
-    expect(metric(verdict, 'time').reason).toBe(
+    expect(reasonText(metric(verdict, 'time'))).toBe(
       `not comparable: other machine (baseline ran on ${EPYC}, this run on ${XEON}); same-runner mode ` +
         '(compare: same-runner) measures base and head on one runner and compares time',
     )
     expect(metric(verdict, 'memory').status).toBe('regression')
     expect(metric(verdict, 'instructions').status).toBe('regression')
-    expect(verdict.failures.map((f) => f.split(' ')[1])).toEqual(['memory', 'instructions'])
+    expect(failureLines(verdict).map((f) => f.split(' ')[1])).toEqual(['memory', 'instructions'])
   })
 
   it('compares time on the same CPU and build', () => {

@@ -5,6 +5,7 @@ import { pool } from '../src/confirm.js'
 import { gate, type GateSettings } from '../src/gate.js'
 import type { Results } from '../src/results.js'
 import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
+import { reasonText } from '../src/report/reasons.js'
 
 const settings: GateSettings = GATE_SETTINGS
 
@@ -26,7 +27,7 @@ describe('time gate by round', () => {
   it('does not call a difference between some rounds significant', () => {
     const compared = time(measured(head, 10), measured(base, 20))
     expect(compared.status).toBe('unchanged')
-    expect(compared.reason).toMatch(/4 \+ 4 rounds\): not significant/)
+    expect(reasonText(compared)).toMatch(/4 \+ 4 rounds\): not significant/)
     // The same calls taken as independent samples would have failed the check.
     expect(time(measured(head, 10, false), measured(base, 20, false)).status).toBe('regression')
   })
@@ -44,13 +45,13 @@ describe('time gate by round', () => {
     )
     expect(compared.status).toBe('regression')
     expect(compared.ci!.low).toBeGreaterThan(0.05)
-    expect(compared.reason).toContain('4 + 4 rounds')
+    expect(reasonText(compared)).toContain('4 + 4 rounds')
   })
 
   it('says when too few rounds can never be significant', () => {
     const compared = time(measured([1_200_000, 1_200_000], 1), measured([1_000_000, 1_000_000], 2))
     expect(compared.status).toBe('unchanged')
-    expect(compared.reason).toContain('2 and 2 rounds can never be; raise significance')
+    expect(reasonText(compared)).toContain('2 and 2 rounds can never be; raise significance')
   })
 
   it('pools a confirmation as one more round', () => {

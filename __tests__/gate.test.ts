@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { gate } from '../src/gate.js'
 import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
+import { failureLines, reasonText } from '../src/report/reasons.js'
+import { described } from './support/described.js'
 
 const settings = { ...GATE_SETTINGS, significance: 0.01 }
 
@@ -26,8 +28,8 @@ describe('gate: time', () => {
     expect(time.ci!.high).toBeGreaterThan(time.change!)
     expect(verdict.result).toBe('fail')
     expect(verdict.regressions).toBe(1)
-    expect(verdict.failures).toHaveLength(1)
-    expect(verdict.failures[0]).toMatch(
+    expect(failureLines(verdict)).toHaveLength(1)
+    expect(failureLines(verdict)[0]).toMatch(
       /^work: time wall median .* \+1\d\.\d% \(within-run 99% CI \+.*p=.*slower than the 5% threshold$/,
     )
   })
@@ -41,7 +43,7 @@ describe('gate: time', () => {
     const time = metric(verdict, 'work', 'time')
     expect(time.pValue!).toBeLessThan(0.01)
     expect(time.status).toBe('unchanged')
-    expect(time.reason).toMatch(/within the 5% threshold/)
+    expect(reasonText(time)).toMatch(/within the 5% threshold/)
     expect(verdict.result).toBe('pass')
   })
 
@@ -54,7 +56,7 @@ describe('gate: time', () => {
     const time = metric(verdict, 'work', 'time')
     expect(time.change!).toBeGreaterThan(0.05)
     expect(time.status).toBe('unchanged')
-    expect(time.reason).toMatch(/not significant at p<0\.01 \(3 and 3 samples can never be; raise repeat\)/)
+    expect(reasonText(time)).toMatch(/not significant at p<0\.01 \(3 and 3 samples can never be; raise repeat\)/)
     expect(verdict.result).toBe('pass')
   })
 
@@ -87,10 +89,10 @@ describe('gate: time', () => {
     const verdict = gate(head, baseline, settings)
     expect(verdict.samePython).toBe(false)
     expect(metric(verdict, 'work', 'time').status).toBe('not-comparable')
-    expect(metric(verdict, 'work', 'time').reason).toMatch(/base ran Python 3\.12\.1, head 3\.13\.0/)
+    expect(reasonText(metric(verdict, 'work', 'time'))).toMatch(/base ran Python 3\.12\.1, head 3\.13\.0/)
     expect(metric(verdict, 'work', 'instructions').status).toBe('not-comparable')
     expect(metric(verdict, 'work', 'memory')).toMatchObject({ status: 'not-comparable', cause: 'other-python' })
-    expect(metric(verdict, 'work', 'memory').reason).toMatch(/base ran Python 3\.12\.1, head 3\.13\.0/)
+    expect(reasonText(metric(verdict, 'work', 'memory'))).toMatch(/base ran Python 3\.12\.1, head 3\.13\.0/)
     expect(verdict.result).toBe('pass')
   })
 
@@ -114,10 +116,10 @@ describe('gate: clock', () => {
     const cpu = metric(gate(results([headEntry]), results([baseEntry]), { ...settings, clock: 'cpu' }), 'work', 'time')
     expect(cpu).toMatchObject({ status: 'unchanged', clock: 'cpu' })
     expect(cpu.base).toBeCloseTo(900_000, -4)
-    expect(cpu.reason).toMatch(/^CPU median /)
+    expect(reasonText(cpu)).toMatch(/^CPU median /)
     const wall = metric(gate(results([headEntry]), results([baseEntry]), settings), 'work', 'time')
     expect(wall).toMatchObject({ status: 'regression', clock: 'wall' })
-    expect(wall.reason).toMatch(/^wall median /)
+    expect(reasonText(wall)).toMatch(/^wall median /)
   })
 
   it('compares the fastest calls when the statistic is min, ignoring disturbed ones', () => {
@@ -131,7 +133,7 @@ describe('gate: clock', () => {
     )
     expect(min).toMatchObject({ status: 'unchanged', statistic: 'min' })
     expect(Math.abs(min.change!)).toBeLessThan(0.02)
-    expect(min.reason).toMatch(/^wall min /)
+    expect(reasonText(min)).toMatch(/^wall min /)
     const slower = entry({ samples: noisy(1_100_000, 30, 0.01, 8) })
     expect(
       metric(gate(results([slower]), results([baseEntry]), { ...settings, timeStatistic: 'min' }), 'work', 'time')
@@ -142,7 +144,7 @@ describe('gate: clock', () => {
   it('cannot compare CPU time when the samples are missing', () => {
     const bare = entry({ cpuSamples: [] })
     const time = metric(gate(results([bare]), results([bare]), { ...settings, clock: 'cpu' }), 'work', 'time')
-    expect(time).toMatchObject({ status: 'not-comparable', reason: 'no cpu time samples' })
+    expect(described(time)).toMatchObject({ status: 'not-comparable', reason: 'no cpu time samples' })
   })
 })
 
@@ -152,7 +154,7 @@ describe('gate: memory', () => {
     const memory = metric(verdict, 'work', 'memory')
     expect(memory.status).toBe('regression')
     expect(memory.change).toBeCloseTo(0.02048)
-    expect(memory.reason).toMatch(/\+1\.00 KiB\).*more than the 1% threshold/)
+    expect(reasonText(memory)).toMatch(/\+1\.00 KiB\).*more than the 1% threshold/)
   })
 
   it('passes growth within the threshold and reports shrinkage as an improvement', () => {
@@ -173,7 +175,7 @@ describe('gate: memory', () => {
     })
     const memory = metric(verdict, 'work', 'memory')
     expect(memory).toMatchObject({ status: 'regression', overBudget: true, budget: 2 * 1024 * 1024 })
-    expect(memory.reason).toBe('peak 3.00 MiB is over the 2.00 MiB budget')
+    expect(reasonText(memory)).toBe('peak 3.00 MiB is over the 2.00 MiB budget')
     expect(verdict.result).toBe('fail')
   })
 
@@ -223,7 +225,7 @@ describe('gate: instructions', () => {
       'the instruction pass did not finish within the 300 s timeout (time and memory were measured before it and are kept)'
     const head = results([{ ...entry({}), instructions_unmeasured: note }])
     const m = metric(gate(head, results([entry({ instructions: 10 })]), settings), 'work', 'instructions')
-    expect(m).toMatchObject({ status: 'not-measured', reason: note })
+    expect(described(m)).toMatchObject({ status: 'not-measured', reason: note })
   })
 })
 
@@ -231,7 +233,7 @@ describe('gate: entries and results', () => {
   it('says no-baseline, passes, and marks every entry new without a baseline', () => {
     const verdict = gate(results([entry({ name: 'a' }), entry({ name: 'b' })]), null, settings)
     expect(verdict.result).toBe('no-baseline')
-    expect(verdict.failures).toEqual([])
+    expect(failureLines(verdict)).toEqual([])
     expect(verdict.entries.map((e) => e.status)).toEqual(['new', 'new'])
     expect(verdict.entries[0]!.metrics.every((m) => m.status !== 'regression')).toBe(true)
   })
@@ -252,13 +254,13 @@ describe('gate: entries and results', () => {
     })
     expect(verdict.result).toBe('fail')
     expect(verdict.regressions).toBe(0)
-    expect(verdict.failures).toEqual(['broken: failed during timing: ZeroDivisionError: division by zero'])
+    expect(failureLines(verdict)).toEqual(['broken: failed during timing: ZeroDivisionError: division by zero'])
   })
 
   it('does not compare against a baseline entry that errored', () => {
     const verdict = gate(results([entry({ name: 'x' })]), results([entry({ name: 'x', status: 'timeout' })]), settings)
     expect(verdict.entries[0]!.status).toBe('not-comparable')
-    expect(metric(verdict, 'x', 'time').reason).toBe('the baseline run timed out')
+    expect(reasonText(metric(verdict, 'x', 'time'))).toBe('the baseline run timed out')
     expect(verdict.result).toBe('pass')
   })
 
@@ -266,7 +268,7 @@ describe('gate: entries and results', () => {
     const head = results([entry({ samples: noisy(1_500_000, 30, 0.02, 9), peak: 200_000, instructions: 2000 })])
     const base = results([entry({ samples: noisy(1_000_000, 30, 0.02, 10), peak: 100_000, instructions: 1000 })])
     const verdict = gate(head, base, settings)
-    expect(verdict.failures.map((f) => f.split(' ')[1])).toEqual(['time', 'memory', 'instructions'])
+    expect(failureLines(verdict).map((f) => f.split(' ')[1])).toEqual(['time', 'memory', 'instructions'])
     expect(verdict.regressions).toBe(1)
     expect(verdict.entries[0]!.status).toBe('regression')
   })

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { annotations } from '../src/annotations.js'
 import { gate } from '../src/gate.js'
-import { peakSpread } from '../src/memory-gate.js'
+import { peakSpread } from '../src/metrics/memory.js'
 import { renderReport } from '../src/report/index.js'
 import { bytesRange } from '../src/report/format.js'
 import { checkResults } from '../src/results.js'
 import type { ReportContext } from '../src/report/context.js'
 import { entry, GATE_SETTINGS as settings, results } from './support/results.js'
+import { failureLines, reasonText } from '../src/report/reasons.js'
+import { described } from './support/described.js'
 
 const CONTEXT: ReportContext = {
   repository: null,
@@ -38,31 +40,31 @@ describe('memory gate: spreads', () => {
   it("fails when head's smallest peak is above base's largest by more than the threshold", () => {
     const { memory, verdict } = memoryOf({ peaks: scaled(VARYING, 1.05) }, { peaks: VARYING })
     expect(memory.status).toBe('regression')
-    expect(memory.reason).toMatch(
+    expect(reasonText(memory)).toMatch(
       /^peak 656–670 KiB → 689–703 KiB: head's smallest peak is 19\.6 KiB \(\+2\.9%\) above base's largest, more than the 1% threshold$/,
     )
     expect(memory.change).toBeCloseTo(0.05, 2)
     expect(memory.headSpread).toMatchObject({ min: 705_713, max: 719_976, exact: false })
-    expect(verdict.failures).toEqual([expect.stringMatching(/^work: memory peak 656–670 KiB → 689–703 KiB/)])
+    expect(failureLines(verdict)).toEqual([expect.stringMatching(/^work: memory peak 656–670 KiB → 689–703 KiB/)])
   })
 
   it('counts the mirror image as an improvement, and only that', () => {
-    expect(memoryOf({ peaks: scaled(VARYING, 0.95) }, { peaks: VARYING }).memory).toMatchObject({
+    expect(described(memoryOf({ peaks: scaled(VARYING, 0.95) }, { peaks: VARYING }).memory)).toMatchObject({
       status: 'improvement',
       reason: expect.stringMatching(/head's largest peak is .* below base's smallest, more than the 1% threshold/),
     })
     // spreads apart, but by less than the threshold: unchanged, though the sign is negative
     const near = memoryOf({ peaks: [666_000, 668_000, 670_000] }, { peaks: VARYING }).memory
     expect(near.status).toBe('unchanged')
-    expect(near.reason).toMatch(/the spreads are -2\.06 KiB apart, within the 1% threshold/)
+    expect(reasonText(near)).toMatch(/the spreads are -2\.06 KiB apart, within the 1% threshold/)
   })
 
   it('catches 1 KiB at the peak where both sides are exact, whatever the threshold', () => {
     const big = [10_000_000, 10_000_000, 10_000_000]
     const { memory } = memoryOf({ peaks: big.map((p) => p + 1024) }, { peaks: big })
     expect(memory.status).toBe('regression')
-    expect(memory.reason).toMatch(/\(\+0\.0%|\(±0%/)
-    expect(memory.reason).toMatch(/\+1\.00 KiB\), exact on both sides: at least 1\.00 KiB$/)
+    expect(reasonText(memory)).toMatch(/\(\+0\.0%|\(±0%/)
+    expect(reasonText(memory)).toMatch(/\+1\.00 KiB\), exact on both sides: at least 1\.00 KiB$/)
     expect(memoryOf({ peaks: big.map((p) => p - 1024) }, { peaks: big }).memory.status).toBe('improvement')
     expect(memoryOf({ peaks: big.map((p) => p + 1000) }, { peaks: big }).memory.status).toBe('unchanged')
   })
@@ -78,7 +80,7 @@ describe('memory gate: spreads', () => {
     expect(peakSpread(entry(old).memory!)).toEqual({ peaks: [100_000], min: 100_000, max: 100_000, exact: true })
     expect(memoryOf({ peaks: [101_100, 101_100, 101_100] }, old).memory.status).toBe('regression')
     expect(memoryOf({ peaks: [100_000, 100_000, 100_000] }, old).memory.status).toBe('unchanged')
-    expect(memoryOf({ peaks: [99_500, 100_400, 101_100] }, old).memory).toMatchObject({
+    expect(described(memoryOf({ peaks: [99_500, 100_400, 101_100] }, old).memory)).toMatchObject({
       status: 'unchanged',
       reason: 'peak 97.7 KiB → 97.2–98.7 KiB: the spreads overlap',
     })
@@ -98,7 +100,7 @@ describe('memory gate: comparability', () => {
     const verdict = gate(head, base, settings)
     const memory = verdict.entries[0]!.metrics.find((m) => m.metric === 'memory')!
     expect(memory).toMatchObject({ status: 'not-comparable', cause: 'other-python' })
-    expect(memory.reason).toBe('peak 35.2 KiB: not comparable: base ran Python 3.12.1, head 3.10.13')
+    expect(reasonText(memory)).toBe('peak 35.2 KiB: not comparable: base ran Python 3.12.1, head 3.10.13')
     expect(verdict.result).toBe('pass')
     const { markdown } = renderReport(verdict, null, CONTEXT)
     expect(markdown).toContain(
@@ -108,7 +110,7 @@ describe('memory gate: comparability', () => {
 
     const budgeted = gate(head, base, { ...settings, maxPeakMemory: 30_000 })
     expect(budgeted.result).toBe('fail')
-    expect(budgeted.failures).toEqual(['work: memory peak 35.2 KiB is over the 29.3 KiB budget'])
+    expect(failureLines(budgeted)).toEqual(['work: memory peak 35.2 KiB is over the 29.3 KiB budget'])
   })
 
   it("points the annotation of an over-budget peak at head's own largest site, not at a growth across versions", () => {
@@ -134,7 +136,7 @@ describe('memory gate: comparability', () => {
     expect(verdict.samePython).toBe(false)
     const memory = verdict.entries[0]!.metrics.find((m) => m.metric === 'memory')!
     expect(memory.status).toBe('not-comparable')
-    expect(memory.reason).toMatch(/base ran PyPy 3\.12\.1, head CPython 3\.12\.1$/)
+    expect(reasonText(memory)).toMatch(/base ran PyPy 3\.12\.1, head CPython 3\.12\.1$/)
   })
 })
 
@@ -144,7 +146,7 @@ describe('memory gate: faults', () => {
     head.memory_unmeasured = 'the entry stopped tracemalloc during the measured call'
     const verdict = gate(results([head]), results([entry()]), settings)
     const memory = verdict.entries[0]!.metrics.find((m) => m.metric === 'memory')!
-    expect(memory).toMatchObject({
+    expect(described(memory)).toMatchObject({
       status: 'not-measured',
       reason: 'not measured: the entry stopped tracemalloc during the measured call',
     })
@@ -158,7 +160,7 @@ describe('memory gate: faults', () => {
     const memory = gate(results([head]), results([entry({ peaks: [100_000, 100_000, 100_000] })]), settings).entries[0]!
       .metrics[1]!
     expect(memory.status).toBe('unchanged')
-    expect(memory.reason).toMatch(
+    expect(reasonText(memory)).toMatch(
       /; 1 of 3 memory processes measured no peak \(process 3: RuntimeError: boom during warmup\)$/,
     )
   })

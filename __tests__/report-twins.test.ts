@@ -102,11 +102,13 @@ describe('same-named functions, measured', () => {
     expect(section).not.toContain('Removed:')
   })
 
-  it('blames the function whose executed instructions grew most: the new generator expression, all of it new', () => {
+  it('blames the line whose executed instructions grew most: the new generator expression, all of it new', () => {
     const added = head.entries[0]!.instructions!.functions.find((f) => f.qualname === 'rank.<locals>.<genexpr>')!
     const [annotation] = annotations(verdict, FIXTURE, FIXTURE)
     const count = added.count.toLocaleString('en-US')
-    expect(annotation?.message).toContain(`Regressed most: rank.<locals>.<genexpr> (+${count} executed instructions).`)
+    expect(annotation?.message).toContain(
+      `Regressed most: rank.<locals>.<genexpr> (+${count} executed instructions on line ${added.lineno}).`,
+    )
     expect(annotation?.startLine).toBe(added.lineno)
   })
 })

@@ -120,7 +120,7 @@ function entry(spec: EntrySpec): ResultsEntry {
 
 function metric(m: Partial<MetricComparison> & Pick<MetricComparison, 'metric'>): MetricComparison {
   const change = m.base != null && m.head != null ? (m.head - m.base) / m.base : null
-  return { status: 'unchanged', base: null, head: null, change, threshold: 0.1, reason: 'within threshold', ...m }
+  return { status: 'unchanged', base: null, head: null, change, threshold: 0.1, ...m }
 }
 
 function entryVerdict(
@@ -138,21 +138,26 @@ function entryVerdict(
     clock: 'wall',
     statistic: 'median',
     pValue: 0.001,
-    reason: status === 'regression' ? 'median +12.3% (95% CI +5.0% … +20.0%), p=0.001 > 10% threshold' : 'unchanged',
+    significance: 0.05,
+    compared: { base: 30, head: 30 },
   })
+  const spread = (peak: number | undefined) =>
+    peak === undefined ? undefined : { peaks: [peak], min: peak, max: peak, exact: true }
   const memory = metric({
     metric: 'memory',
     base: base?.memory?.peak_bytes ?? null,
     head: head?.memory?.peak_bytes ?? null,
-    reason: 'within 2%',
+    baseSpread: spread(base?.memory?.peak_bytes),
+    headSpread: spread(head?.memory?.peak_bytes),
+    judgement: { status: 'unchanged', rule: 'within' },
   })
   const instructions = metric({
     metric: 'instructions',
     base: base?.instructions?.total ?? null,
     head: head?.instructions?.total ?? null,
-    reason: 'exact count',
   })
-  if (time.change === null) time.ci = null
+  if (time.change === null) Object.assign(time, { ci: null, unavailable: { why: base ? 'new-entry' : 'no-baseline' } })
+  if (!memory.baseSpread) memory.unavailable = { why: 'no-baseline' }
   return { name, status, base, head, metrics: [time, memory, instructions] }
 }
 
@@ -167,7 +172,6 @@ function verdict(entries: EntryVerdict[], base: Results | null, head: Results): 
     samePython:
       base === null || base.environment.python_version.split('.')[1] === head.environment.python_version.split('.')[1],
     environment: base && compareEnvironments(base.environment, head.environment),
-    failures: [],
     head: { ...head, entries: entries.flatMap((e) => (e.head ? [e.head] : [])) },
     base: base && { ...base, entries: entries.flatMap((e) => (e.base ? [e.base] : [])) },
   }
@@ -340,7 +344,7 @@ describe('report content', () => {
     const { markdown } = renderReport(regressionVerdict(), baseline, withDiff())
     const details = markdown.slice(markdown.indexOf('<summary><code>checkout</code>'))
     const section = details.slice(0, details.indexOf('</details>'))
-    expect(section).toContain('**time**: median +12.3%')
+    expect(section).toContain('**time**: wall median 1.00 ms → 1.13 ms, +13.0%')
     const functionRows = section.split('\n').filter((l) => l.startsWith('| <code>'))
     // total: own time +17% of the entry; discount: calls 10 -> 12; format_price unchanged and left out.
     expect(functionRows[0]).toContain('<code>total</code>')

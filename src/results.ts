@@ -171,6 +171,8 @@ export interface CapturedFunction extends Paired {
   hash: string
   instructions: NormalizedInstruction[]
   category_counts: Record<string, number>
+  /** How often each instruction ran in the instruction pass's one call (parallel to instructions; null: unseen). */
+  executed?: (number | null)[]
 }
 
 export interface ResultsEntry {

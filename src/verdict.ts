@@ -2,7 +2,8 @@
 import type { EnvironmentComparison } from './environment.js'
 import type { Results, ResultsEntry } from './results.js'
 
-export type MetricName = 'time' | 'memory' | 'instructions'
+/** A metric's name, as its module in src/metrics/ declares it: 'time', 'memory', 'instructions'… */
+export type MetricName = string
 
 /** regression/improvement: past the threshold (and significant, for time); not-comparable: e.g. other Python minor. */
 export type MetricStatus = 'regression' | 'improvement' | 'unchanged' | 'not-comparable' | 'not-measured'
@@ -39,9 +40,36 @@ export interface MetricComparison {
   /** Memory only: each side's peaks over its fresh processes (base/head above are the largest peaks). */
   baseSpread?: PeakSpread
   headSpread?: PeakSpread
-  /** One line a person reads, e.g. "median +12.3% (95% CI +8.1% … +16.0%), p=0.002 > 10% threshold". */
-  reason: string
+  /** Why the metric was not compared (or, for memory over its budget, why base was not used). */
+  unavailable?: Unavailable
+  /** Time only: the significance level the p-value was held to, and how many samples (or rounds) each side had. */
+  significance?: number
+  compared?: { base: number; head: number }
+  /** Memory only: which rule of the spread comparison decided, before the budget (src/metrics/memory.ts). */
+  judgement?: { status: 'regression' | 'improvement' | 'unchanged'; rule: MemoryRule }
+  /** Memory only: processes of head that measured no peak, and the first one's reason. */
+  failedProcesses?: { count: number; total: number; process: number; reason: string }
 }
+
+/** Memory: past the relative threshold, by the exact-peak byte step, within both, spreads apart but within, or overlapping. */
+export type MemoryRule = 'threshold' | 'exact-bytes' | 'within' | 'apart' | 'overlap'
+
+/** One side's Python, as data for the "other Python" reason. */
+export interface PythonRelease {
+  implementation: string
+  version: string
+}
+
+/** Why a metric was not compared: data, worded by the report (src/report/unavailable.ts). */
+export type Unavailable =
+  | { why: 'not-measured'; note?: string }
+  | { why: 'no-baseline' }
+  | { why: 'new-entry' }
+  | { why: 'baseline-failed'; timedOut: boolean }
+  | { why: 'not-measured-on-baseline' }
+  | { why: 'no-samples'; clock: 'cpu' | 'wall'; onBaseline: boolean }
+  | { why: 'other-python'; base: PythonRelease; head: PythonRelease }
+  | { why: 'other-machine'; detail: string }
 
 /** One side's tracemalloc peaks, one per fresh process; exact when they are all identical. */
 export interface PeakSpread {
@@ -73,8 +101,6 @@ export interface Verdict {
   samePython: boolean
   /** What differs between the base and head environments, and whether time could be compared; null without base. */
   environment: EnvironmentComparison | null
-  /** One line per regression, as given to core.setFailed. */
-  failures: string[]
   head: Results
   base: Results | null
 }

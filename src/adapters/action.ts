@@ -10,6 +10,7 @@ import { actionsContext, type GitHubContext } from '../github/context.js'
 import { actionsLog, type Log } from '../log.js'
 import { guarded, pipeline, type Done } from '../pipeline.js'
 import { publishComment } from '../publish/comment.js'
+import { failureLines } from '../report/reasons.js'
 import type { GateResult } from '../verdict.js'
 
 /** Runs the action; returns the process's exit code. */
@@ -48,12 +49,12 @@ export async function runAction(): Promise<number> {
       { title: 'bytescope: no baseline' },
     )
   }
-  if (verdict.failures.length > 0) {
+  if (verdict.result === 'fail') {
     if (outcome.value.config.failOnRegression) {
-      core.setFailed(verdict.failures.join('\n'))
+      core.setFailed(failureLines(verdict).join('\n'))
       return 1
     }
-    for (const failure of verdict.failures)
+    for (const failure of failureLines(verdict))
       core.warning(failure, { title: 'bytescope regression (fail-on-regression: false)' })
   }
   return 0
@@ -70,9 +71,10 @@ async function publish(config: Config, done: Done, context: GitHubContext, log: 
     done.verdict,
     config.workingDirectory,
     process.env.GITHUB_WORKSPACE || process.cwd(),
+    done.reportContext,
   )) {
     const properties = { title: annotation.title, file: annotation.file, startLine: annotation.startLine }
-    if (done.verdict.failures.length > 0 && config.failOnRegression) core.error(annotation.message, properties)
+    if (done.verdict.result === 'fail' && config.failOnRegression) core.error(annotation.message, properties)
     else core.warning(annotation.message, properties)
   }
   const url = await publishComment({
@@ -81,7 +83,7 @@ async function publish(config: Config, done: Done, context: GitHubContext, log: 
     commentKey: config.commentKey,
     body: done.comment,
     pullNumber: done.pullNumber,
-    regressed: done.verdict.failures.length > 0,
+    regressed: done.verdict.result === 'fail',
   })
   if (url) core.setOutput('comment-url', url)
   try {

@@ -7,6 +7,7 @@ import { commandLine, helpText, parseArgs } from '../cli.js'
 import { loadConfig } from '../config.js'
 import { consoleLog } from '../log.js'
 import { guarded, pipeline, type Done, type Outcome } from '../pipeline.js'
+import { failureLines } from '../report/reasons.js'
 import { renderTerminal, useColor } from '../report/terminal.js'
 import packageJson from '../../package.json' with { type: 'json' }
 
@@ -57,7 +58,7 @@ export async function runLocal(argv: string[]): Promise<number> {
   )
   process.stdout.write(rendered)
   process.stderr.write(`\nresult: ${verdict.result}\nresults: ${resultsPath}\nreport: ${reportPath}\n`)
-  for (const failure of verdict.failures)
+  for (const failure of failureLines(verdict))
     process.stderr.write(`${config.failOnRegression ? 'regression' : 'warning'}: ${failure}\n`)
-  return verdict.failures.length > 0 && config.failOnRegression ? 1 : 0
+  return verdict.result === 'fail' && config.failOnRegression ? 1 : 0
 }

@@ -1,7 +1,7 @@
 // A mermaid bar chart GitHub renders natively: each entry's head time (the gate's statistic) as a percentage of its base, with a
 // line at 100% (unchanged). Bars start at zero, so ratios read honestly where signed changes would not.
 import type { Verdict } from '../verdict.js'
-import { timeLabel } from './summary-table.js'
+import { timeLabel } from '../metrics/time.js'
 
 /** Mermaid has no escaping for quoted labels: keep a safe character set and mark anything else. */
 function label(name: string, taken: Set<string>): string {

@@ -9,6 +9,7 @@ import { code, codeBlock, link, prose, shorten } from './escape.js'
 import { bytes, count, duration, percent, relative, signed, transition } from './format.js'
 import { sourceUrl } from './links.js'
 import { ENTRY_MARK, METRIC_MARK } from './marks.js'
+import { reasonText } from './reasons.js'
 
 interface FunctionChange {
   qualname: string
@@ -199,8 +200,12 @@ function summaryLine(entry: EntryVerdict): string {
 
 function reasons(entry: EntryVerdict): string {
   return entry.metrics
-    .filter((m) => (m.status !== 'not-measured' || m.reason !== 'not measured') && m.reason)
-    .map((m) => `- ${METRIC_MARK[m.status] ? `${METRIC_MARK[m.status]} ` : ''}**${m.metric}**: ${prose(m.reason, 300)}`)
+    .map((m) => ({ m, reason: reasonText(m) }))
+    .filter(({ m, reason }) => (m.status !== 'not-measured' || reason !== 'not measured') && reason)
+    .map(
+      ({ m, reason }) =>
+        `- ${METRIC_MARK[m.status] ? `${METRIC_MARK[m.status]} ` : ''}**${m.metric}**: ${prose(reason, 300)}`,
+    )
     .join('\n')
 }
 

@@ -25,20 +25,25 @@ export function title(verdict: Verdict): string {
   }
 }
 
+/** "1 regressed", "0 improved", "2 unchanged", then new, removed, failed and not comparable when there are any. */
+export function entryCounts(verdict: Verdict): [number, string][] {
+  const counts: [number, string][] = [
+    [verdict.regressions, 'regressed'],
+    [verdict.improvements, 'improved'],
+    [verdict.unchanged, 'unchanged'],
+  ]
+  for (const status of ['new', 'removed', 'error', 'not-comparable'] as const) {
+    const n = verdict.entries.filter((e) => e.status === status).length
+    if (n > 0) counts.push([n, status === 'error' ? 'failed to run' : status.replace('-', ' ')])
+  }
+  return counts
+}
+
 export function headline(verdict: Verdict, baseline: BaselineInfo | null, context: ReportContext): string {
   const key = context.commentKey ? ` (${code(context.commentKey, 60)})` : ''
   const lines = [`## ${RESULT_MARK[verdict.result]} bytescope${key}: ${title(verdict)}`, '']
   const entries = verdict.entries
-  const others = entries.filter((e) => ['new', 'removed', 'error', 'not-comparable'].includes(e.status))
-  const counts = [
-    `**${verdict.regressions}** regressed`,
-    `**${verdict.improvements}** improved`,
-    `**${verdict.unchanged}** unchanged`,
-  ]
-  for (const status of ['new', 'removed', 'error', 'not-comparable'] as const) {
-    const n = others.filter((e) => e.status === status).length
-    if (n > 0) counts.push(`**${n}** ${status === 'error' ? 'failed to run' : status.replace('-', ' ')}`)
-  }
+  const counts = entryCounts(verdict).map(([n, what]) => `**${n}** ${what}`)
   let against = ''
   if (baseline?.source === 'same-runner' && baseline.commit)
     against = ` — compared with the base ${code(shortSha(baseline.commit), 40)}, measured on this runner in the same job`

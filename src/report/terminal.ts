@@ -3,7 +3,8 @@
 // with the bytecode diff coloured as git colours a diff. Text from measured code is data here too: control
 // characters (terminal escape sequences included) are removed and long names shortened.
 import { pythonMinor, type Environment } from '../results.js'
-import type { BaselineInfo, EntryVerdict, MetricComparison, Verdict } from '../verdict.js'
+import type { Medium } from '../metrics/metric.js'
+import type { BaselineInfo, EntryVerdict, Verdict } from '../verdict.js'
 import {
   addedAndRemoved,
   changedFunctions,
@@ -17,9 +18,10 @@ import {
 import type { ReportContext } from './context.js'
 import { delta, functionChanges, grownSites } from './entry-details.js'
 import { shorten, singleLine } from './escape.js'
-import { bytes, count, duration, percent, plural, shortSha, transition } from './format.js'
-import { title } from './headline.js'
-import { orderedEntries, timeLabel } from './summary-table.js'
+import { bytes, count, duration, plural, shortSha, transition } from './format.js'
+import { entryCounts, title } from './headline.js'
+import { reasonText } from './reasons.js'
+import { intervalNote, metricColumns, orderedEntries } from './summary-table.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -80,42 +82,27 @@ class Painter {
   }
 }
 
-function metricCell(m: MetricComparison | undefined, render: (n: number) => string): string {
-  if (!m || m.status === 'not-measured') return ''
-  const values = transition(m.base, m.head, render)
-  if (m.status === 'not-comparable') return `${values} (not comparable)`
-  return m.change == null || m.metric === 'time' ? values : `${values} (${percent(m.change)})`
-}
-
-function timeChange(m: MetricComparison | undefined): string {
-  if (!m || m.change == null || m.status === 'not-measured') return ''
-  const ci = m.ci ? ` (${Math.round(m.ci.level * 100)}% CI ${percent(m.ci.low)} … ${percent(m.ci.high)})` : ''
-  return `${percent(m.change)}${ci}`
-}
-
 function summary(verdict: Verdict, painter: Painter): string[] {
-  const metric = (e: EntryVerdict, name: MetricComparison['metric']) => e.metrics.find((m) => m.metric === name)
   const entries = orderedEntries(verdict)
-  const header = ['Entry', timeLabel(verdict), 'Time change', 'Peak memory', 'Instructions', 'Status']
-  const rows = entries.map((e) => [
-    text(e.name, 60),
-    metricCell(metric(e, 'time'), duration),
-    timeChange(metric(e, 'time')),
-    metricCell(metric(e, 'memory'), bytes),
-    metricCell(metric(e, 'instructions'), count),
-    e.status,
-  ])
+  const columns = metricColumns(verdict)
+  const medium: Medium = { code: (data, max) => text(data, max), mark: () => '' }
+  const header = ['Entry', ...columns.map((c) => c.header(verdict)), 'Status']
+  const rows = entries.map((e) => [text(e.name, 60), ...columns.map((c) => c.cell(e, verdict, medium)), e.status])
   // Colour goes on after padding, so escape sequences never count towards a column's width.
-  return table([header, ...rows], ['l', 'r', 'r', 'r', 'r', 'l']).map((line, i) => {
+  const lines = table([header, ...rows], ['l', ...columns.map((): 'r' => 'r'), 'l']).map((line, i) => {
     const entry = entries[i - 2]
     return entry ? line.replace(new RegExp(`${entry.status}$`), painter.status(entry.status)) : line
   })
+  const note = intervalNote(verdict)
+  return note ? [...lines, '', note.replace(/^_|_$/g, '')] : lines
 }
 
 function entryDetails(entry: EntryVerdict, painter: Painter): string[] {
   const lines: string[] = []
-  for (const m of entry.metrics.filter((m) => m.status !== 'not-measured' && m.reason))
-    lines.push(`  ${m.metric}: ${text(m.reason, 300)}`)
+  for (const m of entry.metrics.filter((m) => m.status !== 'not-measured')) {
+    const reason = reasonText(m)
+    if (reason) lines.push(`  ${m.metric}: ${text(reason, 300)}`)
+  }
   const error = entry.head?.error ?? entry.base?.error
   if (error) {
     lines.push(`  ${painter.paint('error', 'red')}: ${text(`${error.type}: ${error.message}`, 300)}`)
@@ -206,7 +193,9 @@ export function renderTerminal(
       : ''
   const lines = [
     `${painter.paint('bytescope', 'bold')}: ${mark} — ${title(verdict)}`,
-    `${verdict.regressions} regressed, ${verdict.improvements} improved, ${verdict.unchanged} unchanged across ${plural(verdict.entries.length, 'entry', 'entries')}${against}.`,
+    `${entryCounts(verdict)
+      .map(([n, what]) => `${n} ${what}`)
+      .join(', ')} across ${plural(verdict.entries.length, 'entry', 'entries')}${against}.`,
   ]
   if (verdict.result === 'no-baseline') lines.push('No baseline: nothing was compared, so nothing could regress.')
   lines.push('', ...summary(verdict, painter))
