@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { compareEnvironments } from '../src/environment.js'
 import { gate } from '../src/gate.js'
-import { renderReport, type ReportContext } from '../src/report/index.js'
+import { renderReport } from '../src/report/index.js'
 import { checkResults, ResultsValidationError, type Environment, type Results } from '../src/results.js'
 import { entry, noisy, results } from './support/results.js'
 import { failureLines, reasonText } from '../src/report/reasons.js'
+import { localContext } from './support/report-context.js'
 
 // The action's defaults (CPU time, fastest calls, p < 0.05), for a project without a config file.
 const settings = loadConfig({
@@ -19,14 +20,7 @@ const settings = loadConfig({
   cwd: mkdtempSync(path.join(tmpdir(), 'bytescope-env-')),
 })
 
-const context: ReportContext = {
-  repository: null,
-  serverUrl: 'https://github.com',
-  runUrl: null,
-  headSha: null,
-  commentKey: '',
-  reproduceCommand: null,
-}
+const context = localContext()
 
 const EPYC = 'AMD EPYC 7763 64-Core Processor'
 const XEON = 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz'

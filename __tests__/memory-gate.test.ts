@@ -5,19 +5,12 @@ import { peakSpread } from '../src/metrics/memory.js'
 import { renderReport } from '../src/report/index.js'
 import { bytesRange } from '../src/report/format.js'
 import { checkResults } from '../src/results.js'
-import type { ReportContext } from '../src/report/context.js'
 import { entry, GATE_SETTINGS as settings, results } from './support/results.js'
 import { failureLines, reasonText } from '../src/report/reasons.js'
 import { described } from './support/described.js'
+import { localContext } from './support/report-context.js'
 
-const CONTEXT: ReportContext = {
-  repository: null,
-  serverUrl: '',
-  runUrl: null,
-  headSha: null,
-  commentKey: '',
-  reproduceCommand: null,
-}
+const CONTEXT = localContext()
 
 // Peaks of one unchanged call of a markdown renderer in fresh processes (bytes), as real code varies.
 const VARYING = [682_260, 672_108, 685_691]

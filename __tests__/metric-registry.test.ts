@@ -10,6 +10,7 @@ import { renderReport } from '../src/report/index.js'
 import { failureLines } from '../src/report/reasons.js'
 import { renderTerminal } from '../src/report/terminal.js'
 import type { ResultsEntry } from '../src/results.js'
+import { localContext } from './support/report-context.js'
 import { entry, GATE_SETTINGS, results } from './support/results.js'
 
 vi.mock('../src/metrics/index.js', async (importOriginal) => {
@@ -73,13 +74,7 @@ function profiled(calls: number): ResultsEntry {
   }
 }
 
-const context = {
-  repository: null,
-  serverUrl: 'https://github.com',
-  runUrl: null,
-  headSha: null,
-  commentKey: '',
-}
+const context = localContext()
 
 describe('a metric added as an experiment', () => {
   const verdict = gate(results([profiled(40)]), results([profiled(10)]), GATE_SETTINGS)

@@ -5,21 +5,14 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { describe, expect, it } from 'vitest'
 import { gate } from '../src/gate.js'
 import { COMMENT_BODY_MAX_LENGTH } from '../src/publish/comment.js'
-import { renderReport, type ReportContext } from '../src/report/index.js'
+import { renderReport } from '../src/report/index.js'
 import { entry, GATE_SETTINGS, noisy, results } from './support/results.js'
+import { githubContext } from './support/report-context.js'
 
 const html = (markdown: string): string =>
   micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] })
 
-const context: ReportContext = {
-  repository: 'octo-org/octo-repo',
-  serverUrl: 'https://github.com',
-  runUrl: 'https://github.com/octo-org/octo-repo/actions/runs/42',
-  headSha: 'f00dfacef00dfacef00dfacef00dfacef00dface',
-  commentKey: '',
-  reproduceCommand: 'npx bytescope --baseline-path base.json',
-  artifactName: 'bytescope-results',
-}
+const context = githubContext()
 
 /** `count` entries that all regressed on executed instructions and peak memory. */
 function regressed(count: number) {

@@ -7,10 +7,11 @@ import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { describe, expect, it } from 'vitest'
 import { gate } from '../src/gate.js'
-import { renderReport, type BytecodeDiffReport, type ReportContext } from '../src/report/index.js'
+import { renderReport, type BytecodeDiffReport } from '../src/report/index.js'
 import { parseResults, type Results } from '../src/results.js'
 import schema from '../schema/results.schema.json' with { type: 'json' }
 import { GATE_SETTINGS } from './support/results.js'
+import { githubContext } from './support/report-context.js'
 
 const html = (markdown: string): string =>
   micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] })
@@ -70,16 +71,7 @@ describe('a forged results file', () => {
     /\/(tag|status)$/.test(path),
   ) as unknown as BytecodeDiffReport
   const verdict = gate(head, base, GATE_SETTINGS)
-  const context: ReportContext = {
-    repository: 'octo-org/octo-repo',
-    serverUrl: 'https://github.com',
-    runUrl: 'https://github.com/octo-org/octo-repo/actions/runs/42',
-    headSha: head.environment.commit ?? 'f00d',
-    commentKey: '',
-    reproduceCommand: 'npx bytescope --baseline-path base.json',
-    artifactName: 'bytescope-results',
-    bytecodeDiff: diff,
-  }
+  const context = githubContext({ headSha: head.environment.commit ?? 'f00d', bytecodeDiff: diff })
 
   it('forges the strings a report shows, instruction categories included', () => {
     const text = JSON.stringify([head, diff])

@@ -10,24 +10,21 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { annotations } from '../src/annotations.js'
 import { loadConfig } from '../src/config.js'
 import { gate } from '../src/gate.js'
-import { renderReport, type BytecodeDiffReport, type ReportContext } from '../src/report/index.js'
+import { renderReport, type BytecodeDiffReport } from '../src/report/index.js'
 import { joinPairs } from '../src/pairing.js'
 import { parseResults, type Results } from '../src/results.js'
 import type { Verdict } from '../src/verdict.js'
+import { githubContext } from './support/report-context.js'
 
 const PYTHON = '/root/.pyenv/versions/3.12.1/bin/python3'
 const FIXTURE = join(import.meta.dirname, '..', 'python', 'tests', 'fixtures', 'harness', 'twins')
 const env = { ...process.env, PYTHONPATH: join(import.meta.dirname, '..', 'python') }
 
-const context: ReportContext = {
-  repository: 'octo-org/octo-repo',
-  serverUrl: 'https://github.com',
+const context = githubContext({
   runUrl: null,
-  headSha: 'f00dfacef00dfacef00dfacef00dfacef00dface',
-  commentKey: '',
   reproduceCommand: 'node dist/index.js --baseline-path base.json',
   artifactName: null,
-}
+})
 
 let base: Results
 let head: Results

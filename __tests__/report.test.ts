@@ -13,13 +13,13 @@ import { gate } from '../src/gate.js'
 import { renderReport, type BytecodeDiffReport, type FunctionChange, type ReportContext } from '../src/report/index.js'
 import { parseResults, type CapturedFunction, type Results, type ResultsEntry } from '../src/results.js'
 import type { BaselineInfo, EntryVerdict, MetricComparison, Verdict } from '../src/verdict.js'
+import { githubContext, HEAD_SHA } from './support/report-context.js'
 
 const html = (markdown: string): string =>
   micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] })
 
 // -- builders ---------------------------------------------------------------------------------------------------
 
-const HEAD_SHA = 'f00dfacef00dfacef00dfacef00dfacef00dface'
 const BASE_SHA = 'ba5eba11ba5eba11ba5eba11ba5eba11ba5eba11'
 
 function results(commit: string, python = '3.12.1', platform = 'Linux-6.5.0-x86_64-with-glibc2.35'): Results {
@@ -177,15 +177,7 @@ function verdict(entries: EntryVerdict[], base: Results | null, head: Results): 
   }
 }
 
-const context: ReportContext = {
-  repository: 'octo-org/octo-repo',
-  serverUrl: 'https://github.com',
-  runUrl: 'https://github.com/octo-org/octo-repo/actions/runs/42',
-  headSha: HEAD_SHA,
-  commentKey: '',
-  reproduceCommand: 'npx bytescope --baseline-path base.json',
-  artifactName: 'bytescope-results',
-}
+const context = githubContext()
 
 const baseline: BaselineInfo = { source: 'artifact', location: 'bytescope-baseline', commit: BASE_SHA, behindBy: 2 }
 

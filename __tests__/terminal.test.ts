@@ -8,23 +8,18 @@ import { commandLine } from '../src/cli.js'
 import { loadConfig } from '../src/config.js'
 import { gate } from '../src/gate.js'
 import { joinPairs } from '../src/pairing.js'
-import type { ReportContext } from '../src/report/context.js'
 import { renderTerminal, useColor } from '../src/report/terminal.js'
 import { parseResults, type Results } from '../src/results.js'
 import type { BaselineInfo } from '../src/verdict.js'
+import { localContext } from './support/report-context.js'
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '__fixtures__', 'report', name), 'utf8')
 const config = loadConfig({ settings: {}, label: (key) => key, cwd: 'examples' })
 const baseline: BaselineInfo = { source: 'path', location: 'base.json', commit: 'ba5eba11ba5eba11', behindBy: null }
-const context: ReportContext = {
-  repository: null,
-  serverUrl: 'https://github.com',
-  runUrl: null,
-  headSha: null,
-  commentKey: '',
+const context = localContext({
   reproduceCommand: "node dist/index.js --results head.json --baseline-path 'my base.json'",
   bytecodeDiff: JSON.parse(fixture('diff.json')),
-}
+})
 
 function render(color: boolean, edit: (head: Results) => Results = (head) => head): string {
   const head = edit(parseResults(fixture('head.json'), 'head.json'))
