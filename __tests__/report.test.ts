@@ -353,6 +353,8 @@ describe('report content', () => {
     expect(siteRows[0]).toContain('shop/cart.py:5')
     expect(siteRows[0]).toContain('1000 B → 4.88 KiB')
     expect(siteRows[1]).toContain('shop/money.py:3')
+    // A site that is new on head says so: nothing on base.
+    expect(siteRows[1]).toContain('— → 2.00 KiB')
     expect(siteRows[0]).toContain(`https://github.com/octo-org/octo-repo/blob/${HEAD_SHA}/shop/cart.py#L5`)
   })
 
@@ -448,7 +450,9 @@ describe('report content', () => {
     expect(markdown).not.toContain('changed most')
     expect(markdown).not.toContain('that grew')
     const details = markdown.slice(markdown.indexOf('<summary><code>checkout</code>'))
-    expect(details).toContain('**Hottest functions** (own time from one profiled call)')
+    expect(details).toContain(
+      "**Hottest functions** (own time from one profiled call, including the profiler's overhead)",
+    )
     expect(details).toMatch(/\| <code>total<\/code> .*\| 820 µs \| 1 \| 3,600 \|/)
     expect(details).toContain('**Largest allocation sites**')
   })

@@ -72,6 +72,31 @@ describe('the terminal report', () => {
   })
 })
 
+describe('the terminal summary and tables', () => {
+  it('counts entries that were not comparable, as report.md does', () => {
+    const text = render(false, (head) => ({ ...head, environment: { ...head.environment, python_version: '3.13.0' } }))
+    expect(text).toContain('0 regressed, 0 improved, 0 unchanged, 5 not comparable across 5 entries')
+  })
+
+  it('names the interval as markdown does: within-run', () => {
+    expect(render(false)).toMatch(/\+20\.4% \(within-run 95% CI \+14\.2% … \+28\.3%\)/)
+  })
+
+  it('shows an added function as "— → head" and a removed one as "base → —"', () => {
+    const text = render(false)
+    expect(text).toMatch(/^ {2}str\.lower +\(built-in\) +— → 5\.70 ms +— → 2,420$/m)
+    expect(text).toMatch(
+      /^ {2}SearchIndex\.search\.<locals>\.<genexpr> +shop\/search\.py:25 +617 µs → — +140 → — +3,300 → —$/m,
+    )
+  })
+
+  it("says that own times include the profiler's overhead, and how much", () => {
+    expect(render(false)).toContain(
+      "Functions that changed most (own time from one profiled call, including the profiler's overhead: ~43% of the profiled time):",
+    )
+  })
+})
+
 describe('useColor', () => {
   it('colours a terminal unless NO_COLOR says not; FORCE_COLOR decides when set', () => {
     expect(useColor({ isTTY: true }, {})).toBe(true)

@@ -6,7 +6,7 @@ import type { EntryVerdict } from '../verdict.js'
 import type { Block } from './blocks.js'
 import type { ReportContext } from './context.js'
 import { code, codeBlock, link, prose, shorten } from './escape.js'
-import { bytes, count, duration, percent, relative, signed, transition } from './format.js'
+import { bytes, count, duration, ownTimeNote, percent, relative, signed, transition } from './format.js'
 import { sourceUrl } from './links.js'
 import { ENTRY_MARK, METRIC_MARK } from './marks.js'
 import { reasonText } from './reasons.js'
@@ -82,12 +82,17 @@ export function functionChanges(entry: EntryVerdict): FunctionChange[] {
 }
 
 /** base → head (±change), for a pair of optional values. */
-export function delta(base: number | undefined, head: number | undefined, render: (n: number) => string): string {
+export function delta(
+  base: number | undefined,
+  head: number | undefined,
+  render: (n: number) => string,
+  compared = false,
+): string {
   if (base === undefined && head === undefined) return ''
   const change = relative(base, head)
   const diff = base !== undefined && head !== undefined && base !== head ? signed(head - base, render) : ''
   const extra = change !== null && diff ? ` (${diff}, ${percent(change)})` : diff ? ` (${diff})` : ''
-  return `${transition(base ?? null, head ?? null, render)}${extra}`
+  return `${transition(base ?? null, head ?? null, render, compared)}${extra}`
 }
 
 export function functionName(
@@ -111,10 +116,10 @@ function functionTable(changes: FunctionChange[], limit: number, context: Report
   const rows = changes.slice(0, limit).map((c) => {
     const row = [
       functionName(c.qualname, c.filename, c.lineno, context),
-      delta(c.base?.own_ns, c.head?.own_ns, duration),
-      delta(c.base?.calls, c.head?.calls, count),
+      delta(c.base?.own_ns, c.head?.own_ns, duration, compared),
+      delta(c.base?.calls, c.head?.calls, count, compared),
     ]
-    if (withInstructions) row.push(delta(c.baseInstructions, c.headInstructions, count))
+    if (withInstructions) row.push(delta(c.baseInstructions, c.headInstructions, count, compared))
     return row
   })
   const more = changes.length - rows.length
@@ -160,14 +165,14 @@ export function grownSites(entry: EntryVerdict): SiteChange[] {
   return changes.sort((x, y) => y.growth - x.growth)
 }
 
-function siteTable(sites: SiteChange[], limit: number, context: ReportContext): string {
+function siteTable(sites: SiteChange[], limit: number, context: ReportContext, compared: boolean): string {
   const rows = sites.slice(0, limit).map((s) => {
     const where = code(`${s.filename}:${s.lineno}`, 100)
     const url = sourceUrl(context, s.filename, s.lineno)
     return [
       url ? link(where, url) : where,
-      delta(s.base?.size, s.head?.size, bytes),
-      delta(s.base?.count, s.head?.count, count),
+      delta(s.base?.size, s.head?.size, bytes, compared),
+      delta(s.base?.count, s.head?.count, count, compared),
     ]
   })
   return markdownTable([['Allocation site', 'Size still alive', 'Blocks'], ...rows], {
@@ -217,13 +222,13 @@ function render(entry: EntryVerdict, context: ReportContext, functions: number, 
   if (changes.length > 0 && functions > 0) {
     const title = compared ? 'Functions that changed most' : 'Hottest functions'
     parts.push(
-      `**${title}** (own time from one profiled call)\n\n${functionTable(changes, functions, context, compared)}`,
+      `**${title}** (${ownTimeNote(entry.head?.profile?.overhead ?? entry.base?.profile?.overhead)})\n\n${functionTable(changes, functions, context, compared)}`,
     )
   }
   const grown = grownSites(entry)
   if (grown.length > 0 && sites > 0) {
     const title = compared ? 'Allocation sites that grew' : 'Largest allocation sites'
-    parts.push(`**${title}**\n\n${siteTable(grown, sites, context)}`)
+    parts.push(`**${title}**\n\n${siteTable(grown, sites, context, compared)}`)
   }
   const body = parts.filter(Boolean).join('\n\n')
   if (!body) return null

@@ -70,15 +70,30 @@ export function relative(base: number | null | undefined, head: number | null | 
   return (head - base) / base
 }
 
-/** "base → head" with either side possibly missing. */
+/**
+ * "base → head". When base and head were compared, a missing side is explicit: "— → 820 µs" for something new,
+ * "820 µs → —" for something gone. Without a baseline (`compared` false) there is only head's value to show.
+ */
 export function transition(
   base: number | null | undefined,
   head: number | null | undefined,
   render: (n: number) => string,
+  compared = false,
 ): string {
   const show = (n: number | null | undefined): string => (n == null ? '—' : render(n))
-  if (base == null) return show(head)
+  if (base == null && !compared) return show(head)
   return `${show(base)} → ${show(head)}`
+}
+
+/** "own time from one profiled call, including the profiler's overhead: ~43% of the profiled time": what a profile's
+ * own times are. The profiler does not subtract its callback's cost, so call-heavy code looks slower than it is. */
+export function ownTimeNote(overhead: Record<string, unknown> | null | undefined): string {
+  const fraction = overhead?.fraction
+  const share =
+    typeof fraction === 'number' && fraction >= 0 && fraction <= 1
+      ? `: ~${Math.round(fraction * 100)}% of the profiled time`
+      : ''
+  return `own time from one profiled call, including the profiler's overhead${share}`
 }
 
 /** Short commit: 7 hex digits, like GitHub shows them. */

@@ -18,7 +18,7 @@ import {
 import type { ReportContext } from './context.js'
 import { delta, functionChanges, grownSites } from './entry-details.js'
 import { shorten, singleLine } from './escape.js'
-import { bytes, count, duration, plural, shortSha, transition } from './format.js'
+import { bytes, count, duration, ownTimeNote, plural, shortSha, transition } from './format.js'
 import { entryCounts, title } from './headline.js'
 import { reasonText } from './reasons.js'
 import { intervalNote, metricColumns, orderedEntries } from './summary-table.js'
@@ -114,14 +114,14 @@ function entryDetails(entry: EntryVerdict, painter: Painter): string[] {
   if (changes.length > 0) {
     lines.push(
       '',
-      `  ${compared ? 'Functions that changed most' : 'Hottest functions'} (own time from one profiled call):`,
+      `  ${compared ? 'Functions that changed most' : 'Hottest functions'} (${ownTimeNote(entry.head?.profile?.overhead ?? entry.base?.profile?.overhead)}):`,
     )
     const rows = changes.map((c) => [
       text(c.qualname, 60),
       c.filename === '~' ? '(built-in)' : text(`${c.filename}:${c.lineno}`, 60),
-      delta(c.base?.own_ns, c.head?.own_ns, duration),
-      delta(c.base?.calls, c.head?.calls, count),
-      delta(c.baseInstructions, c.headInstructions, count),
+      delta(c.base?.own_ns, c.head?.own_ns, duration, compared),
+      delta(c.base?.calls, c.head?.calls, count, compared),
+      delta(c.baseInstructions, c.headInstructions, count, compared),
     ])
     const header = ['Function', 'Where', 'Own time', 'Calls', 'Instructions']
     lines.push(...table([header, ...rows], ['l', 'l', 'r', 'r', 'r']).map((line) => `  ${line}`))
@@ -131,8 +131,8 @@ function entryDetails(entry: EntryVerdict, painter: Painter): string[] {
     lines.push('', `  ${compared ? 'Allocation sites that grew' : 'Largest allocation sites'}:`)
     const rows = sites.map((s) => [
       text(`${s.filename}:${s.lineno}`, 80),
-      delta(s.base?.size, s.head?.size, bytes),
-      delta(s.base?.count, s.head?.count, count),
+      delta(s.base?.size, s.head?.size, bytes, compared),
+      delta(s.base?.count, s.head?.count, count, compared),
     ])
     lines.push(...table([['Site', 'Size still alive', 'Blocks'], ...rows], ['l', 'r', 'r']).map((l) => `  ${l}`))
   }
