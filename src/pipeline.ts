@@ -54,17 +54,24 @@ export async function guarded<T>(log: Log, body: () => Promise<T>): Promise<Outc
   }
 }
 
-/** Runs the stages into `outputDir`; `output` sets the action's outputs (the CLI ignores them). */
-export async function pipeline(
-  config: Config,
-  explicit: RawSettings,
-  outputDir: string,
-  log: Log,
-  context: GitHubContext | null,
-  output: (key: string, value: string) => void,
+export interface PipelineRun {
+  config: Config
+  /** The settings as given (inputs or flags, before the config file), for the reproduce command. */
+  explicit: RawSettings
+  /** Where results.json, report.md and the intermediate files go. */
+  outputDir: string
+  log: Log
+  /** The workflow run's context; null for the local CLI. */
+  context: GitHubContext | null
+  /** Sets an action output (`results-path`, `comparison`, `report-path`) as soon as it is known. */
+  output?: (key: string, value: string) => void
   /** Gate this results file instead of measuring (the local CLI's --results). */
-  measured: string | null = null,
-): Promise<Done> {
+  measured?: string | null
+}
+
+/** Runs the stages into `outputDir`. */
+export async function pipeline(run: PipelineRun): Promise<Done> {
+  const { config, explicit, outputDir, log, context, output = () => undefined, measured = null } = run
   mkdirSync(outputDir, { recursive: true })
   const interpreter = await findInterpreter(config)
   // workflow_run mode (docs/workflows/): the pull request run measured; this run only compares and comments.

@@ -29,7 +29,14 @@ export async function runAction(): Promise<number> {
       `bytescope${config.commentKey ? `-${safe(config.commentKey)}` : ''}`,
     )
     const context = actionsContext()
-    const done = await pipeline(config, settings, outputDir, log, context, (key, value) => core.setOutput(key, value))
+    const done = await pipeline({
+      config,
+      explicit: settings,
+      outputDir,
+      log,
+      context,
+      output: (key, value) => core.setOutput(key, value),
+    })
     await publish(config, done, context, log)
     return done
   })

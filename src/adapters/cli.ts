@@ -34,7 +34,7 @@ export async function runLocal(argv: string[]): Promise<number> {
         measuring: line.resultsPath === null,
       })
       const outputDir = line.outputDir ? path.resolve(line.outputDir) : mkdtempSync(path.join(tmpdir(), 'bytescope-'))
-      return pipeline(config, line.settings, outputDir, log, null, () => undefined, line.resultsPath)
+      return pipeline({ config, explicit: line.settings, outputDir, log, context: null, measured: line.resultsPath })
     })
   } catch (error) {
     outcome = { ok: false, message: (error as Error).message }
