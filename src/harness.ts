@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cancelled, OWN_GROUP, stop, track } from './cancellation.js'
 import { childEnvironment } from './child-environment.js'
 import type { Config } from './config.js'
 import type { Log } from './log.js'
@@ -127,6 +128,7 @@ export async function runHarness(
     cwd: pythonDir(),
     timeoutMs,
     onStderrLine: (line) => progress.line(line),
+    what: 'the harness',
   })
   progress.close()
   if (run.missing) throw new HarnessError(`python: ${interpreter.executable} disappeared`)
@@ -212,37 +214,45 @@ interface Execution {
 function execute(
   command: string,
   args: string[],
-  options: { cwd: string; timeoutMs: number; onStderrLine?: (line: string) => void },
+  options: { cwd: string; timeoutMs: number; onStderrLine?: (line: string) => void; what?: string },
 ): Promise<Execution> {
   return new Promise((resolve) => {
+    // A cancelled run is exiting (src/cancellation.ts): nothing new starts, and nothing that stopped is reported.
+    if (cancelled()) return
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: childEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
+      ...OWN_GROUP,
     })
+    const untrack = track(child, options.what ?? 'Python')
     let stdout = ''
     let stderr = ''
     let partial = ''
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
-      child.kill('SIGKILL')
+      // SIGTERM first: the harness kills its workers' process groups on the way out.
+      stop(child)
     }, options.timeoutMs)
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-100_000)
-      if (!options.onStderrLine) return
+      if (!options.onStderrLine || cancelled()) return
       const lines = (partial + chunk).split(/\r?\n/)
       partial = lines.pop()!
       for (const line of lines) options.onStderrLine(line)
     })
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer)
+      untrack()
       resolve({ code: null, signal: null, stdout, stderr: error.message, missing: error.code === 'ENOENT', timedOut })
     })
     child.on('close', (code, signal) => {
       clearTimeout(timer)
+      untrack()
+      if (cancelled()) return
       if (partial && options.onStderrLine) options.onStderrLine(partial)
       resolve({ code, signal, stdout, stderr, missing: false, timedOut })
     })

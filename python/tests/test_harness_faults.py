@@ -255,13 +255,24 @@ class InstructionTimeoutTest(unittest.TestCase):
 @unittest.skipUnless(os.name == "posix", "SIGTERM delivery is POSIX")
 class TerminationTest(unittest.TestCase):
     def test_sigterm_takes_the_running_worker_and_its_children_down(self):
+        stderr = self._terminate([signal.SIGTERM])
+        self.assertEqual(stderr, "")
+
+    def test_sigint_then_sigterm_as_github_cancels_exits_quietly_after_cleaning_up(self):
+        # The second signal lands while the first one's cleanup runs; neither prints a traceback.
+        stderr = self._terminate([signal.SIGINT, signal.SIGTERM], expected=128 + signal.SIGINT)
+        self.assertNotIn("Traceback", stderr)
+        self.assertNotIn("KeyboardInterrupt", stderr)
+
+    def _terminate(self, signals, expected=128 + signal.SIGTERM):
+        """Starts an entry that leaves a child, sends ``signals`` once it runs; the harness's stderr after them."""
         directory = tempfile.mkdtemp(prefix="bytescope-test-")
         pid_file = os.path.join(directory, "child.pid")
         env = dict(os.environ, PYTHONPATH=PYTHON_DIR, BYTESCOPE_TEST_CHILD_PID=pid_file)
         harness = subprocess.Popen(
             [sys.executable, "-m", "bytescope", "run", "--entry", "app.faults:hangs", "--cwd", PROJECT,
              "--out", os.path.join(directory, "results.json"), "--timeout", "120"],
-            env=env, stderr=subprocess.DEVNULL,
+            env=env, stderr=subprocess.PIPE, text=True,
         )
         try:
             deadline = time.monotonic() + 60
@@ -269,8 +280,10 @@ class TerminationTest(unittest.TestCase):
                 self.assertLess(time.monotonic(), deadline, "the entry never started")
                 time.sleep(0.05)
             child = int(_read(pid_file))
-            harness.send_signal(signal.SIGTERM)
-            self.assertEqual(harness.wait(timeout=30), 128 + signal.SIGTERM)
+            for sent in signals:
+                harness.send_signal(sent)
+            _, stderr = harness.communicate(timeout=30)
+            self.assertEqual(harness.returncode, expected, stderr)
         finally:
             if harness.poll() is None:
                 harness.kill()
@@ -279,7 +292,7 @@ class TerminationTest(unittest.TestCase):
             time.sleep(0.05)
         self.assertFalse(_alive(child), "the entry's child outlived the terminated harness")
         self.assertFalse(os.path.exists(os.path.join(directory, "results.json")))
-
+        return "".join(line + "\n" for line in stderr.splitlines() if not line.startswith("[1/1]"))
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,10 +1,11 @@
 // The base side of a same-runner comparison: the base commit checked out as a detached `git worktree` beside the
 // workspace. actions/checkout fetches one commit by default, so a missing base is fetched (depth 1, with the
 // credentials checkout left in the repository's git config). The worktree is removed when the comparison ends,
-// also when it fails or the job is cancelled (SIGINT/SIGTERM).
+// also when it fails or the job is cancelled (SIGINT/SIGTERM, after what runs in it has stopped).
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { onCancel, OWN_GROUP, track } from '../cancellation.js'
 
 /** Why the base tree cannot be had, in one line (the caller falls back to the artifact, or fails when asked to). */
 export class BaseTreeError extends Error {
@@ -47,17 +48,12 @@ export async function checkoutBase(headRoot: string, ref: string, tempRoot: stri
   } catch (error) {
     throw new BaseTreeError(`could not make a directory for the base checkout in ${tempRoot}: ${errorText(error)}`)
   }
+  // On cancellation the harness measuring in the worktree is stopped first (src/cancellation.ts).
+  const forget = onCancel(() => removeWorktree(headRoot, root), 'removed the base checkout')
   const remove = () => {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    forget()
     removeWorktree(headRoot, root)
   }
-  const onSignal = (signal: NodeJS.Signals) => {
-    remove()
-    process.kill(process.pid, signal)
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
   const added = await git(['worktree', 'add', '--detach', '--force', root, commit], headRoot, 300_000)
   if (added.code !== 0) {
     remove()
@@ -93,7 +89,10 @@ export function git(args: string[], cwd: string, timeoutMs = 60_000): Promise<Gi
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' },
       timeout: timeoutMs,
+      ...OWN_GROUP,
     })
+    const untrack = track(child, 'git')
+    child.on('exit', untrack)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

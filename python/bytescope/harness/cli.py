@@ -111,19 +111,32 @@ def _progress(line):
     print(line, file=sys.stderr, flush=True)
 
 
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
 def _terminated(signum, frame):
+    # GitHub follows its SIGINT with a SIGTERM: the second must not interrupt the cleanup the first started. (Not
+    # SIG_IGN: a signal already pending when the handler changes would print a "race condition" warning.)
+    for stopping in _STOPPING:
+        signal.signal(stopping, _already_stopping)
     raise SystemExit(128 + signum)
 
 
+def _already_stopping(signum, frame):
+    pass
+
+
 def _measure_unless_terminated(settings):
-    """Measure; a SIGTERM (a CI step's timeout, say) unwinds like Ctrl-C does, so the running worker's process group
-    is killed on the way out instead of being left behind. Orphans the entries leave are adopted and killed too."""
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    """Measure; a SIGINT or SIGTERM (a cancelled job, a CI step's timeout) unwinds quietly, so the running worker's
+    process group is killed on the way out instead of being left behind. Orphans the entries leave are adopted and
+    killed too."""
+    previous = {stopping: signal.signal(stopping, _terminated) for stopping in _STOPPING}
     try:
         with reaper.adopting_orphans():
             return orchestrator.measure(settings, _progress)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stopping, handler in previous.items():
+            signal.signal(stopping, handler)
 
 
 def run(argv):
