@@ -112,11 +112,11 @@ describe('workflow commands', () => {
     const annotation = errors.find((c) => c.properties.title === 'bytescope: crunch regressed')
     expect(annotation?.properties.file, run.stdout).toBe('project/app/work.py')
     expect(errors.filter((c) => !c.properties.title).map((c) => c.message)).toEqual([
-      expect.stringMatching(/^crunch: memory peak /m),
+      expect.stringMatching(/^bytescope: 1 performance regression /),
     ])
     expect(fromUser(live)).toEqual([])
 
-    // A failing entry's output, traceback and message are shown as text too.
+    // A failing entry's output and message are shown as text too.
     const failing = await runAction({
       server: gh,
       workspace: workspace({ 'loud.py': loud }),

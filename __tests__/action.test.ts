@@ -132,7 +132,7 @@ describe('the action', () => {
     expect(run.summary).toMatch(/crunch/)
   })
 
-  it('fails on a regression: one setFailed line per regressed metric, an annotation on the function', async () => {
+  it('fails on a regression: an annotation on the function says each regressed metric, setFailed sums up', async () => {
     const run = await runAction({
       server: gh,
       event: 'pull_request',
@@ -144,12 +144,17 @@ describe('the action', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('fail')
     expect(run.outputs.regressions).toBe('1')
+    // Each failure is said once: in its annotation, not again in the step's failure.
     const [failed, ...others] = issued(run, 'error').filter((c) => !c.properties.title)
     expect(others).toEqual([])
-    expect(failed!.message.split('\n')).toEqual([
-      expect.stringMatching(/^crunch: memory peak .* more than the 2% threshold$/),
+    expect(failed!.message).toBe(
+      'bytescope: 1 performance regression (the annotations and the job summary say where and why)',
+    )
+    const regressed = issued(run, 'error').find((c) => c.properties.title === 'bytescope: crunch regressed')!
+    expect(regressed.message.split('\n').slice(0, 2)).toEqual([
+      expect.stringMatching(/^memory: peak .* more than the 2% threshold$/),
       expect.stringMatching(
-        /^crunch: instructions .* executed instructions \(\+\d+\.\d%, \+[\d,]+\): more than the 1% threshold$/,
+        /^instructions: .* executed instructions \(\+\d+\.\d%, \+[\d,]+\): more than the 1% threshold$/,
       ),
     ])
     // The annotation points at the function that grew most, relative to the repository root (working-directory + file).
@@ -173,13 +178,10 @@ describe('the action', () => {
     expect(run.outputs.result).toBe('fail')
     expect(issued(run, 'error')).toEqual([])
     const warnings = issued(run, 'warning')
-    expect(warnings.map((w) => w.properties.title)).toEqual([
-      'bytescope: crunch regressed',
-      'bytescope regression (fail-on-regression: false)',
-      'bytescope regression (fail-on-regression: false)',
-    ])
+    // The annotation is the warning; nothing repeats it.
+    expect(warnings.map((w) => w.properties.title)).toEqual(['bytescope: crunch regressed'])
     expect(warnings[0]!.properties.file).toBe('project/app/work.py')
-    expect(warnings[1]!.message).toMatch(/^crunch: memory /)
+    expect(warnings[0]!.message).toMatch(/^memory: peak /)
   })
 
   it.each([

@@ -10,7 +10,12 @@ import { describe, expect, test } from 'vitest'
 import { actionBundle } from './support/action.js'
 
 function git(cwd: string, ...args: string[]): string {
-  const identity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' }
+  const identity = {
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@t',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@t',
+  }
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...identity } }).trim()
 }
 

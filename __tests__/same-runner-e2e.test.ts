@@ -93,12 +93,18 @@ describe('same-runner mode on a pull request', () => {
     const { result } = await pullRequest(repos, { 'python-path': 'src' })
     expect(result.outputs.comparison, failed(result)).toBe('same-runner')
     expect(result.outputs.result).toBe('fail')
-    expect(result.stdout).toMatch(/::error::work: time CPU min .* \d+ \+ \d+ rounds\)/)
+    expect(result.stdout).toMatch(/::error title=bytescope%3A work regressed::time: CPU min .* \d+ \+ \d+ rounds\)/)
     expect(result.stdout).toContain('round 1: base')
     expect(result.summary).toContain(
       `compared with the base <code>${repos.baseSha.slice(0, 7)}</code>, measured on this runner`,
     )
     expect(result.summary).toContain('measured side by side with head on this runner in this job')
+    // Reproduce locally: the same comparison, with the Python release the runner used.
+    expect(result.summary).toMatch(
+      new RegExp(
+        `node path/to/bytescope/dist/index.js --python python3\\.\\d+ --entry-points work=mypkg.core:work .*--python-path src --compare same-runner --base-ref ${repos.baseSha}\n`,
+      ),
+    )
     expectCleanedUp(result)
   }, 300_000)
 

@@ -4,9 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { BaselineError, RESULTS_FILE } from './baseline/index.js'
-import { commandLine } from './cli.js'
-import { ConfigError, SETTINGS, type Config, type RawSettings } from './config.js'
+import { BaselineError } from './baseline/index.js'
+import { ConfigError, type Config, type RawSettings } from './config.js'
 import { measureAndCompare, readMeasured } from './compare.js'
 import { GitHubError } from './github/client.js'
 import type { GitHubContext } from './github/context.js'
@@ -15,6 +14,7 @@ import type { Log } from './log.js'
 import { joinPairs } from './pairing.js'
 import { COMMENT_BODY_MAX_LENGTH } from './publish/comment.js'
 import { renderReport, SUMMARY_MAX_LENGTH, type BytecodeDiffReport, type ReportContext } from './report/index.js'
+import { reproduceCommand } from './reproduce.js'
 import { ResultsValidationError, type Results } from './results.js'
 import { workflowRunSource } from './sources/workflow-run.js'
 import type { BaselineInfo, Verdict } from './verdict.js'
@@ -89,17 +89,12 @@ export async function pipeline(run: PipelineRun): Promise<Done> {
   const { harness, baseline, verdict: gated } = compared
   output('results-path', harness.resultsPath)
   output('comparison', compared.comparison)
+  // A failed entry's error is in its progress line and in the report; what it printed is only here.
   for (const entry of harness.results.entries.filter((e) => e.status !== 'ok')) {
-    log.startGroup(`bytescope: ${entry.name} ${entry.status === 'timeout' ? 'timed out' : 'failed'}`)
-    log.untrusted(
-      [
-        entry.error?.traceback ?? `${entry.error?.type}: ${entry.error?.message}`,
-        entry.output?.stdout,
-        entry.output?.stderr,
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    )
+    const printed = [entry.output?.stdout, entry.output?.stderr].filter(Boolean).join('\n')
+    if (!printed) continue
+    log.startGroup(`bytescope: output of ${entry.name} (${entry.status === 'timeout' ? 'timed out' : 'failed'})`)
+    log.untrusted(printed)
     log.endGroup()
   }
   // A skip reason quotes the artifact (a JSON.parse snippet, a schema path made of its keys): untrusted text.
@@ -172,43 +167,16 @@ function reportContextFor(
     runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : null,
     headSha: pullHead ?? process.env.GITHUB_SHA ?? head.environment.commit,
     commentKey: config.commentKey,
-    reproduceCommand: reproduceCommand(config, explicit, baseline, workspace),
+    reproduceCommand: reproduceCommand({
+      config,
+      explicit,
+      baseline,
+      workspace,
+      pythonVersion: head.environment.python_version,
+      local: context === null,
+    }),
     sourceRoot: path.relative(workspace, config.workingDirectory).split(path.sep).join('/'),
     artifactName: null,
     bytecodeDiff: diff,
   }
 }
-
-/** The local command that repeats this comparison: the same settings as flags, the same baseline. */
-function reproduceCommand(
-  config: Config,
-  explicit: RawSettings,
-  baseline: BaselineInfo | null,
-  workspace: string,
-): string {
-  const args = ['node', 'path/to/bytescope/dist/index.js']
-  const relative = (p: string) => path.relative(workspace, p).split(path.sep).join('/') || '.'
-  if (config.workingDirectory !== workspace) args.push('--working-directory', relative(config.workingDirectory))
-  // What was set besides the config file (which the checkout has); not where this run's GitHub things go.
-  for (const setting of SETTINGS.filter((s) => MEASUREMENT_KINDS.has(s.kind) || s.key === 'entry-points')) {
-    const value = explicit[setting.key]?.trim()
-    if (!value) continue
-    if (setting.key === 'entry-points') {
-      for (const line of value
-        .split(/\r?\n/)
-        .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
-        .filter(Boolean))
-        args.push('--entry-points', line)
-    } else args.push(`--${setting.key}`, value)
-  }
-  let download: string | null = null
-  if (baseline?.source === 'path') args.push('--baseline-path', relative(baseline.location))
-  else if (baseline?.runId) {
-    download = `gh run download ${baseline.runId} -n ${commandLine([baseline.location])} -D bytescope-baseline`
-    args.push('--baseline-path', `bytescope-baseline/${RESULTS_FILE}`)
-  }
-  const command = commandLine(args)
-  return download ? `${download} && ${command}` : command
-}
-
-const MEASUREMENT_KINDS = new Set(['int', 'seconds', 'percent', 'probability', 'size', 'bool', 'paths'])

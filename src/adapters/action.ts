@@ -10,7 +10,7 @@ import { actionsContext, type GitHubContext } from '../github/context.js'
 import { actionsLog, type Log } from '../log.js'
 import { guarded, pipeline, type Done } from '../pipeline.js'
 import { publishComment } from '../publish/comment.js'
-import { failureLines } from '../report/reasons.js'
+import { title } from '../report/headline.js'
 import type { GateResult } from '../verdict.js'
 
 /** Runs the action; returns the process's exit code. */
@@ -56,13 +56,10 @@ export async function runAction(): Promise<number> {
       { title: 'bytescope: no baseline' },
     )
   }
-  if (verdict.result === 'fail') {
-    if (outcome.value.config.failOnRegression) {
-      core.setFailed(failureLines(verdict).join('\n'))
-      return 1
-    }
-    for (const failure of failureLines(verdict))
-      core.warning(failure, { title: 'bytescope regression (fail-on-regression: false)' })
+  // Each failure is an annotation already (publish): the step's failure only sums them up.
+  if (verdict.result === 'fail' && outcome.value.config.failOnRegression) {
+    core.setFailed(`bytescope: ${title(verdict)} (the annotations and the job summary say where and why)`)
+    return 1
   }
   return 0
 }

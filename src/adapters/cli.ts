@@ -7,7 +7,7 @@ import { commandLine, helpText, parseArgs } from '../cli.js'
 import { loadConfig } from '../config.js'
 import { consoleLog } from '../log.js'
 import { guarded, pipeline, type Done, type Outcome } from '../pipeline.js'
-import { failureLines } from '../report/reasons.js'
+import { entryFailures } from '../report/reasons.js'
 import { renderTerminal, useColor } from '../report/terminal.js'
 import packageJson from '../../package.json' with { type: 'json' }
 
@@ -58,7 +58,15 @@ export async function runLocal(argv: string[]): Promise<number> {
   )
   process.stdout.write(rendered)
   process.stderr.write(`\nresult: ${verdict.result}\nresults: ${resultsPath}\nreport: ${reportPath}\n`)
-  for (const failure of failureLines(verdict))
-    process.stderr.write(`${config.failOnRegression ? 'regression' : 'warning'}: ${failure}\n`)
+  for (const entry of verdict.entries) {
+    // A failed entry's error is in the log and the report above; a regression is said here (scripts read these lines).
+    if (entry.status === 'error') {
+      const where = entry.head?.status === 'ok' ? ' on the base' : ''
+      process.stderr.write(`error: ${entry.name} failed to run${where} (the report above says why)\n`)
+    } else {
+      for (const failure of entryFailures(entry))
+        process.stderr.write(`${config.failOnRegression ? 'regression' : 'warning'}: ${failure}\n`)
+    }
+  }
   return verdict.result === 'fail' && config.failOnRegression ? 1 : 0
 }

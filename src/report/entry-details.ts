@@ -193,7 +193,9 @@ function errorSection(entry: EntryVerdict): string {
     .split('\n')
     .map((line) => shorten(line, 500))
     .join('\n')
-  return `**Error on ${side}**${phase}: ${code(error.type, 80)}\n\n${codeBlock(bounded, 'text')}`
+  // A traceback ends with the message; a timeout's stack dump does not say it.
+  const why = bounded.includes(error.message) ? '' : `: ${prose(error.message, 500)}`
+  return `**Error on ${side}**${phase}: ${code(error.type, 80)}${why}\n\n${codeBlock(bounded, 'text')}`
 }
 
 function summaryLine(entry: EntryVerdict): string {

@@ -105,8 +105,12 @@ function entryDetails(entry: EntryVerdict, painter: Painter): string[] {
   }
   const error = entry.head?.error ?? entry.base?.error
   if (error) {
-    lines.push(`  ${painter.paint('error', 'red')}: ${text(`${error.type}: ${error.message}`, 300)}`)
     const tail = (error.traceback ?? '').split('\n').filter(Boolean).slice(-12)
+    // A traceback ends with the message: said once (a timeout's stack dump does not say it).
+    const said = tail.join('\n').includes(error.message)
+    const phase = error.phase ? ` during ${error.phase}` : ''
+    const why = said ? error.type : `${error.type}: ${error.message}`
+    lines.push(`  ${painter.paint('error', 'red')}${text(phase, 40)}: ${text(why, 300)}`)
     lines.push(...tail.map((line) => `    ${text(line, 200)}`))
   }
   const compared = entry.base !== null
