@@ -93,7 +93,9 @@ describe('same-runner mode on a pull request', () => {
     const { result } = await pullRequest(repos, { 'python-path': 'src' })
     expect(result.outputs.comparison, failed(result)).toBe('same-runner')
     expect(result.outputs.result).toBe('fail')
-    expect(result.stdout).toMatch(/::error title=bytescope%3A work regressed::time: CPU min .* \d+ \+ \d+ rounds\)/)
+    expect(result.stdout).toMatch(
+      /::error title=bytescope%3A work regressed[^:]*::time: CPU min .* \d+ \+ \d+ rounds\)/,
+    )
     expect(result.stdout).toContain('round 1: base')
     expect(result.summary).toContain(
       `compared with the base <code>${repos.baseSha.slice(0, 7)}</code>, measured on this runner`,

@@ -63,6 +63,17 @@ class TreeTest(unittest.TestCase):
             self.assertEqual(entry["status"], "ok", entry["error"])
             self.assertIn("src/mypkg/helper.py", {f["filename"] for f in entry["functions"]})
 
+    def test_a_benchmark_beside_src_imports_with_python_path_src(self):
+        # The project directory stays on sys.path after python_path: bench.py at the root, the package in src/.
+        for tree in (self.base, self.head):
+            with open(os.path.join(tree, "bench.py"), "w") as handle:
+                handle.write("from mypkg.core import main\n")
+            done, entry = self.run_config(
+                env=self.editable, entries=["bench=bench:main"], cwd=tree, python_path=["src"], tree=tree
+            )
+            self.assertEqual(entry["status"], "ok", entry["error"])
+            self.assertIn("src/mypkg/helper.py", {f["filename"] for f in entry["functions"]})
+
     def test_editable_install_of_the_other_checkout_is_an_error_naming_module_origin_and_fix(self):
         # Without python_path the base side's `import mypkg` finds the head's src, as an editable install would.
         done, entry = self.run_config(env=self.editable, cwd=self.base, tree=self.base)
@@ -80,7 +91,7 @@ class TreeTest(unittest.TestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(entry["status"], "ok")
 
-    def test_a_function_from_another_checkout_is_an_error_and_the_timings_are_kept(self):
+    def test_a_function_from_another_checkout_is_an_error_naming_its_module_and_nothing_of_it_is_kept(self):
         # The entry module is this tree's own, but the helper it imports only the head's src provides.
         mixed = os.path.join(self.temp.name, "mixed")
         os.makedirs(os.path.join(mixed, "src", "mixed"))
@@ -91,8 +102,12 @@ class TreeTest(unittest.TestCase):
         )
         self.assertEqual(entry["status"], "error", done.stderr)
         self.assertEqual(entry["error"]["type"], "OutsideTree")
-        self.assertIn(f"work ran from {os.path.join(self.head, 'src', 'mypkg', 'helper.py')}", entry["error"]["message"])
-        self.assertEqual(len(entry["time"]["samples_ns"]), 2)
+        helper = os.path.join(self.head, "src", "mypkg", "helper.py")
+        self.assertIn(f"work (module 'mypkg.helper') ran from {helper}", entry["error"]["message"])
+        # Its time, profile and code are the other checkout's: reported, they would compare head with head.
+        self.assertIsNone(entry["time"])
+        self.assertIsNone(entry["profile"])
+        self.assertEqual(entry["functions"], [])
 
     def test_profile_can_be_left_out_and_python_path_must_exist(self):
         done, entry = self.run_config(cwd=self.head, python_path=["src"], profile=False, memory=False)

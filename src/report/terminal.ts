@@ -110,7 +110,7 @@ function entryDetails(entry: EntryVerdict, painter: Painter): string[] {
     const said = tail.join('\n').includes(error.message)
     const phase = error.phase ? ` during ${error.phase}` : ''
     const why = said ? error.type : `${error.type}: ${error.message}`
-    lines.push(`  ${painter.paint('error', 'red')}${text(phase, 40)}: ${text(why, 300)}`)
+    lines.push(`  ${painter.paint('error', 'red')}${text(phase, 40)}: ${text(why, 1000)}`)
     lines.push(...tail.map((line) => `    ${text(line, 200)}`))
   }
   const compared = entry.base !== null

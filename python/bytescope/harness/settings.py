@@ -43,7 +43,7 @@ config file (--config FILE.json), every key optional except entries and out (unl
     "instructions": true,  count executed bytecode instructions
     "profile": true,       profile one call (and capture the bytecode of the functions it ran)
     "cwd": ".",            project directory: working directory of the entries
-    "python_path": ["src"], directories put first on sys.path, relative to cwd (default: [cwd])
+    "python_path": ["src"], directories put first on sys.path, relative to cwd; cwd comes after them
     "tree": null,          a checkout every entry's code must come from (an entry imported from elsewhere is
                            an error): base and head side by side must each measure their own code
     "out": "results.json"  where to write the results
@@ -216,10 +216,12 @@ def resolve(options, config_path=None):
     cwd = os.path.abspath(merged["cwd"])
     if not os.path.isdir(cwd):
         raise SettingsError(f"working directory {merged['cwd']!r} does not exist")
-    python_path = [os.path.abspath(os.path.join(cwd, p)) for p in merged["python_path"] or ["."]]
+    python_path = [os.path.abspath(os.path.join(cwd, p)) for p in merged["python_path"] or []]
     for given, directory in zip(merged["python_path"] or [], python_path):
         if not os.path.isdir(directory):
             raise SettingsError(f"python_path {given!r} is not a directory (looked for {directory})")
+    # The project directory stays importable after them: benchmarks beside a src/ layout import from both.
+    python_path += [cwd] if cwd not in python_path else []
     tree = os.path.abspath(merged["tree"]) if merged["tree"] else None
     if tree is not None and not os.path.isdir(tree):
         raise SettingsError(f"tree {merged['tree']!r} is not a directory")

@@ -6,11 +6,15 @@ code twice.  These errors say where the code came from and how to fix it.
 """
 
 import os
+import sys
 
 FIX = (
     "put the directory that holds the package first with the python-path setting (e.g. python-path: src), "
     "or do not install the project itself (pip install -e . / pip install .) in the job"
 )
+
+
+OUTSIDE_TREE = "OutsideTree"
 
 
 def _norm(path):
@@ -25,17 +29,28 @@ def within(path, tree):
 def outside_error(module, where, tree, phase):
     origin = f"from {where}" if where else "without a source file"
     return {
-        "type": "OutsideTree",
+        "type": OUTSIDE_TREE,
         "message": f"module {module!r} was imported {origin}, outside the checkout being measured ({tree}); {FIX}",
         "traceback": None,
         "phase": phase,
     }
 
 
+def module_of(filename):
+    """The name of the loaded module whose file ``filename`` is, or None."""
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None)
+        if isinstance(where, str) and _norm(where) == _norm(filename):
+            return name
+    return None
+
+
 def foreign_function_error(qualname, filename, tree, phase):
+    module = module_of(filename)
+    of = f" (module {module!r})" if module else ""
     return {
-        "type": "OutsideTree",
-        "message": f"{qualname} ran from {filename}, outside the checkout being measured ({tree}); {FIX}",
+        "type": OUTSIDE_TREE,
+        "message": f"{qualname}{of} ran from {filename}, outside the checkout being measured ({tree}); {FIX}",
         "traceback": None,
         "phase": phase,
     }

@@ -102,6 +102,12 @@ class Measurement:
                 step()
             self._check_ran_in_tree()
         except _Failed as failure:
+            if failure.error["type"] == tree_check.OUTSIDE_TREE:
+                # What ran was another checkout's code: none of it measures this side (nor are its functions this
+                # side's code for the bytecode diff).
+                self.record = unmeasured_entry(self.spec["name"], self.target.text)
+                self._raw_locations = []
+                self._executed = None
             self.record["status"] = "error"
             self.record["error"] = failure.error
         invalid = invalid_measurements(self.record)
