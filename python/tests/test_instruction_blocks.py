@@ -5,9 +5,12 @@ import dis
 import sys
 import unittest
 
+from unittest import mock
+
+from tests.capabilities import requires_threads
 from tests.fixtures import instruction_corpus
 
-from bytescope.harness import instructions
+from bytescope.harness import blocks, instructions
 from bytescope.harness.instructions import BLOCKS, MONITORING, SETTRACE, InstructionCounter
 
 HAS_BLOCKS = BLOCKS in instructions.available_methods()
@@ -27,17 +30,43 @@ def _named(per_offset):
     return {(code.co_filename, code.co_firstlineno, code.co_name): offsets for code, offsets in per_offset.items()}
 
 
-@unittest.skipUnless(HAS_BLOCKS, "the basic-block collector runs on 3.12 and 3.13")
+# Cases checked by their own tests below.
+SEPARATE = ("other_threads", "generator_close")
+
+
+@unittest.skipUnless(HAS_BLOCKS, "the basic-block collector runs on 3.12+")
 class BlocksEqualInstructionsTest(unittest.TestCase):
+    def assert_same_counts(self, case, settrace_differs=None):
+        case()  # warm: specialised bytecode must not change what is counted
+        reference = _named(_counted(MONITORING, case))
+        self.assertGreater(sum(map(len, reference.values())), 10)
+        self.assertEqual(_named(_counted(BLOCKS, case)), reference)
+        self.assertEqual(_named(_counted(SETTRACE, case)), settrace_differs or reference)
+        self.assertEqual(_named(_counted(BLOCKS, case)), reference, "a second run sees every block again")
+
     def test_every_case_counts_the_same_per_instruction(self):
         for name, case in instruction_corpus.CASES.items():
-            with self.subTest(name):
-                case()  # warm: specialised bytecode must not change what is counted
-                reference = _named(_counted(MONITORING, case))
-                self.assertGreater(sum(map(len, reference.values())), 10)
-                self.assertEqual(_named(_counted(BLOCKS, case)), reference)
-                self.assertEqual(_named(_counted(SETTRACE, case)), reference)
-                self.assertEqual(_named(_counted(BLOCKS, case)), reference, "a second run sees every block again")
+            if name not in SEPARATE:
+                with self.subTest(name):
+                    self.assert_same_counts(case)
+
+    @requires_threads
+    def test_only_the_calling_thread_is_counted(self):
+        self.assert_same_counts(instruction_corpus.case_other_threads)
+
+    def test_closing_a_suspended_generator(self):
+        case = instruction_corpus.case_generator_close
+        if sys.version_info < (3, 14):
+            self.assert_same_counts(case)
+            return
+        # 3.14 runs the generator's StopIteration handler (CALL_INTRINSIC_1, RERAISE) on close() only under a tool
+        # that watches unwinding, as settrace does; the other collectors, like an uninstrumented run, skip it.
+        reference = _counted(MONITORING, case)
+        handler = [i for i in dis.get_instructions(instruction_corpus._numbers) if i.opname == "CALL_INTRINSIC_1"][-1]
+        under_settrace = {code: dict(offsets) for code, offsets in reference.items()}
+        for offset in (handler.offset, handler.offset + 2):
+            under_settrace[instruction_corpus._numbers.__code__][offset] = 1
+        self.assert_same_counts(case, settrace_differs=_named(under_settrace))
 
     def test_the_corpus_exercises_exceptions_in_the_middle_of_blocks(self):
         # _fails raises at its subscript, before its last instructions: they must not be counted.
@@ -69,6 +98,37 @@ class RestoresStateTest(unittest.TestCase):
         for counter in totals.values():
             counter.run(instruction_corpus.case_recursion)
         self.assertEqual(len({c.total for c in totals.values()}), 1, {m: c.total for m, c in totals.items()})
+
+
+class DetectionTest(unittest.TestCase):
+    """On a version the corpus has not proven it on (3.15+), the collector is offered only if it counts a probe
+    exactly as the per-instruction collector does."""
+
+    def setUp(self):
+        instructions._blocks_count_exactly.cache_clear()
+        self.addCleanup(instructions._blocks_count_exactly.cache_clear)
+
+    @unittest.skipUnless(HAS_BLOCKS, "the basic-block collector runs on 3.12+")
+    def test_an_unproven_version_uses_blocks_that_count_the_probe_exactly(self):
+        with mock.patch.object(blocks, "PROVEN", ()):
+            self.assertEqual(instructions.available_methods()[0], BLOCKS)
+
+    @unittest.skipUnless(HAS_BLOCKS, "the basic-block collector runs on 3.12+")
+    def test_an_unproven_version_falls_back_when_the_blocks_miscount(self):
+        # Jumps that neither end nor start blocks: the probe's counts differ.
+        with mock.patch.object(blocks, "PROVEN", ()), mock.patch.object(blocks, "_JUMPS", frozenset()):
+            self.assertEqual(instructions.available_methods(), [MONITORING, SETTRACE])
+        self.assertEqual(_restored_tools(), [None] * 6)
+
+    @unittest.skipUnless(HAS_BLOCKS, "the basic-block collector runs on 3.12+")
+    def test_an_unproven_version_falls_back_when_dis_changed(self):
+        with mock.patch.object(blocks, "PROVEN", ()), mock.patch.object(blocks.dis, "_parse_exception_table", None):
+            self.assertEqual(instructions.available_methods(), [MONITORING, SETTRACE])
+        self.assertEqual(_restored_tools(), [None] * 6)
+
+
+def _restored_tools():
+    return [sys.monitoring.get_tool(t) for t in range(6)]
 
 
 if __name__ == "__main__":

@@ -36,14 +36,21 @@ _RESUME = dis.opmap.get("RESUME")
 _FOR_ITER = dis.opmap["FOR_ITER"]
 
 
+# Where tests.test_instruction_blocks proves the counts identical to the per-instruction collector's over its corpus.
+PROVEN = ((3, 12), (3, 13), (3, 14))
+
+
 def supported():
-    """Proven identical to the per-instruction collector on 3.12 and 3.13 (3.14 changed the branch events and the
-    bytecode this relies on)."""
-    return hasattr(sys, "monitoring") and hasattr(dis, "_unpack_opargs") and sys.version_info[:2] in ((3, 12), (3, 13))
+    """Whether this interpreter has what the collector reads: ``sys.monitoring`` and ``dis``'s private decoder,
+    exception-table reader and (3.13+) jump-target helper.  On a version not in ``PROVEN`` the caller must also check
+    the counts (``instructions.available_methods`` does, on a probe)."""
+    jump_targets = ("_get_jump_target",) if sys.version_info >= (3, 13) else ("_inline_cache_entries", "_is_backward_jump")
+    needed = ("_unpack_opargs", "_parse_exception_table") + jump_targets
+    return hasattr(sys, "monitoring") and all(hasattr(dis, name) for name in needed)
 
 
 def _jump_target(op, arg, offset):
-    if hasattr(dis, "_get_jump_target"):  # 3.13
+    if hasattr(dis, "_get_jump_target"):  # 3.13+
         return dis._get_jump_target(op, arg, offset)
     caches = dis._inline_cache_entries[op]  # 3.12
     if op in dis.hasjabs:
@@ -68,7 +75,8 @@ class CodeBlocks:
                 target = _jump_target(op, arg, offset)
                 starts.add(target)
                 if op == _FOR_ITER and target in offsets:
-                    # An exhausted loop skips END_FOR (3.12) or END_FOR and POP_TOP (3.13) without an event.
+                    # An exhausted loop skips END_FOR (3.12, 3.14: POP_ITER follows) or END_FOR and POP_TOP (3.13)
+                    # without an event.
                     starts.update(offsets[offsets.index(target) + 1 : offsets.index(target) + 3])
         first_resume = next((offset for offset, op, _ in decoded if op == _RESUME), None)
         self.code = code

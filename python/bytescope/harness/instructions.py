@@ -3,7 +3,7 @@
 Three collectors count the same thing - every instruction executed by the calling thread in Python frames entered
 during the call (the caller's own frame excluded) - so counts from any of them are comparable:
 
-* basic blocks on ``sys.monitoring`` (3.12 and 3.13, ``blocks.py``): one event per block, the fastest;
+* basic blocks on ``sys.monitoring`` (3.12+, ``blocks.py``): one event per block, the fastest;
 * ``sys.monitoring`` INSTRUCTION events (3.12+): one event per instruction, the reference the blocks are checked
   against;
 * ``sys.settrace`` with ``f_trace_opcodes``, everywhere else.
@@ -11,6 +11,7 @@ during the call (the caller's own frame excluded) - so counts from any of them a
 All are deterministic: the same code on the same Python minor version gives the same counts on every run.
 """
 
+import functools
 import sys
 import threading
 
@@ -24,7 +25,43 @@ SETTRACE = "settrace"
 def available_methods():
     """The collectors this interpreter supports, preferred first."""
     methods = [MONITORING, SETTRACE] if hasattr(sys, "monitoring") else [SETTRACE]
-    return [BLOCKS] + methods if blocks.supported() else methods
+    return [BLOCKS] + methods if _blocks_count_exactly() else methods
+
+
+@functools.lru_cache(maxsize=None)
+def _blocks_count_exactly():
+    """On the versions the corpus test proves it on, when the interpreter has what it reads; on a newer one only when
+    it counts a probe of loops, branches, exceptions and generators exactly as one event per instruction does."""
+    if not blocks.supported():
+        return False
+    if sys.version_info[:2] in blocks.PROVEN:
+        return True
+    probed = [_probe.__code__] + [c for c in _probe.__code__.co_consts if hasattr(c, "co_code")]
+    try:  # outside any event first: a failure inside a callback would surface in the probe's frames
+        for code in probed:
+            blocks.CodeBlocks(code)
+    except Exception:  # the private dis helpers it reads changed shape
+        return False
+    by_blocks, reference = {}, {}
+    blocks.count_blocks(_probe, by_blocks)
+    _count_with_monitoring(_probe, reference)
+    return by_blocks == reference
+
+
+def _probe():
+    def evens(limit):
+        for number in range(limit):
+            if number % 2:
+                continue
+            yield number
+
+    total = 0
+    for value in evens(9):
+        try:
+            total += [1, 2, 3][value]
+        except IndexError:
+            total -= 1
+    return [total * n for n in range(3) if n] or None
 
 
 class InstructionCounter:
