@@ -76,6 +76,37 @@ class BlocksEqualInstructionsTest(unittest.TestCase):
         self.assertEqual(min(fails.values()), 1, "the instructions after the IndexError ran only for n == 0")
 
 
+def _every_opcode_event(call):
+    """The plainest settrace count, one dict update per opcode event: the reference for the settrace collector's
+    per-code tables and tracers on 3.10/3.11, where it has no other collector to be compared with."""
+    per_offset = {}
+
+    def on_event(frame, event, arg):
+        if event == "opcode":
+            offsets = per_offset.setdefault(frame.f_code, {})
+            offsets[frame.f_lasti] = offsets.get(frame.f_lasti, 0) + 1
+        return on_event
+
+    def on_call(frame, event, arg):
+        frame.f_trace = on_event
+        frame.f_trace_opcodes = True
+        return on_event
+
+    instructions.trace_opcodes(call, on_call)
+    return per_offset
+
+
+class SettraceEqualsEveryOpcodeEventTest(unittest.TestCase):
+    def test_every_case_counts_the_same_per_instruction(self):
+        for name, case in instruction_corpus.CASES.items():
+            if name != "other_threads":  # per thread: checked against sys.monitoring above
+                with self.subTest(name):
+                    case()
+                    reference = _named(_every_opcode_event(case))
+                    self.assertGreater(sum(map(len, reference.values())), 10)
+                    self.assertEqual(_named(_counted(SETTRACE, case)), reference)
+
+
 class RestoresStateTest(unittest.TestCase):
     def test_state_is_restored_when_the_call_raises(self):
         def fails():

@@ -89,32 +89,34 @@ class InstructionCounter:
 
 
 def _count_with_settrace(call, per_offset):
-    # One counter list per code object, indexed by instruction: the opcode callback then touches no dict at all
-    # (hashing a code object rehashes its bytecode, constants and names).
-    tables = {}
+    # One counter list and one opcode tracer per code object, the list indexed by byte offset: per opcode the tracer
+    # touches no dict (hashing a code object rehashes its bytecode, constants and names) and per call nothing is built.
+    tables = {}  # id(code) -> (code, hits, tracer); the code stays alive here, so its id is not reused
 
-    def on_call(frame, event, arg):
-        code = frame.f_code
-        known = tables.get(id(code))
-        if known is None:  # the code stays alive in tables, so its id is not reused
-            known = tables[id(code)] = (code, [0] * len(code.co_code))  # indexed by byte offset: no shift
-        hits = known[1]
+    def tracer_for(code):
+        hits = [0] * len(code.co_code)
 
         def on_opcode(frame, event, arg):
+            # Returning None keeps the frame's tracer (only a failing tracer is removed).
             if event == "opcode":
                 hits[frame.f_lasti] += 1
-            return on_opcode
 
+        tables[id(code)] = (code, hits, on_opcode)
+        return on_opcode
+
+    def on_call(frame, event, arg):
+        known = tables.get(id(frame.f_code))
+        tracer = tracer_for(frame.f_code) if known is None else known[2]
         # f_trace first: 3.13+ only instrument a frame's code for opcodes when it already has a trace function.
-        frame.f_trace = on_opcode
+        frame.f_trace = tracer
         frame.f_trace_lines = False
         frame.f_trace_opcodes = True
-        return on_opcode
+        return tracer
 
     try:
         trace_opcodes(call, on_call)
     finally:
-        for code, hits in tables.values():
+        for code, hits, _ in tables.values():
             offsets = {offset: n for offset, n in enumerate(hits) if n}
             if offsets:
                 per_offset[code] = offsets
