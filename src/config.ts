@@ -4,7 +4,8 @@ import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { checkUniqueNames, parseEntryLines, type EntryPoint } from './config/entries.js'
 import { readConfigFile, readFileEntries } from './config/file.js'
-import { DEFAULTS, SETTINGS, type Setting, type Tristate } from './config/settings.js'
+import { DEFAULTS, type Tristate } from './config/settings.js'
+import { settingOf } from './config/table.js'
 import {
   ConfigError,
   invalid,
@@ -100,7 +101,10 @@ export function loadConfig(sources: ConfigSources): Config {
     return value === undefined ? undefined : parseValue(value, sources.label(key))
   }
 
-  const workingDirectory = path.resolve(sources.cwd, raw('working-directory')?.trim() ?? '.')
+  const workingDirectory = path.resolve(
+    sources.cwd,
+    raw('working-directory')?.trim() ?? String(settingOf('working-directory').default),
+  )
   if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory()) {
     throw new ConfigError(
       `${sources.label('working-directory')}: ${JSON.stringify(raw('working-directory') ?? '.')} is not a directory`,
@@ -112,9 +116,9 @@ export function loadConfig(sources: ConfigSources): Config {
   const setting = <T>(key: string, parseValue: (v: unknown, where: string) => T): T | undefined =>
     fromInput(key, parseValue) ?? fromFile(key, parseValue)
 
-  const spec = (key: string): Setting => SETTINGS.find((s) => s.key === key)!
-  const int = (key: string) => (v: unknown, where: string) => parseWholeNumber(v, where, spec(key).min!, spec(key).max!)
-  const choice = (key: string) => (v: unknown, where: string) => parseChoice(v, where, spec(key).choices!)
+  const int = (key: string) => (v: unknown, where: string) =>
+    parseWholeNumber(v, where, settingOf(key).min!, settingOf(key).max!)
+  const choice = (key: string) => (v: unknown, where: string) => parseChoice(v, where, settingOf(key).choices!)
   // A results file to compare with must exist before anything is measured, not be found missing after.
   const resultsFile = (directory: string) => (v: unknown, where: string) => {
     const resolved = path.resolve(directory, parseString(v, where))
@@ -141,7 +145,9 @@ export function loadConfig(sources: ConfigSources): Config {
     entryPoints,
     python: setting('python', parseString) ?? null,
     workingDirectory,
-    pythonPath: setting('python-path', (v, where) => parsePythonPath(v, where, workingDirectory)) ?? ['.'],
+    pythonPath:
+      setting('python-path', (v, where) => parsePythonPath(v, where, workingDirectory)) ??
+      (settingOf('python-path').default as string[]),
     compare: (setting('compare', choice('compare')) as Config['compare']) ?? DEFAULTS.compare,
     baseRef: fromInput('base-ref', parseString) ?? null,
     repeat: setting('repeat', int('repeat')) ?? DEFAULTS.repeat,

@@ -3,10 +3,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { parseEntryList, parseName, parseTarget, type EntryPoint } from './entries.js'
-import { SETTINGS } from './settings.js'
-import { ConfigError, describe, parsePercent, parseSize, parseString } from './values.js'
+import { parseByKind, SETTINGS } from './settings.js'
+import { fieldOf, ROWS } from './table.js'
+import { ConfigError, describe, parseString } from './values.js'
 
-const ENTRY_KEYS = ['name', 'target', 'time-threshold', 'memory-threshold', 'instructions-threshold', 'max-peak-memory']
+/** The settings an [[tool.bytescope.entry]] table may override for its entry (the table's per-entry surface). */
+const ENTRY_SETTINGS = ROWS.filter((row) => row.surfaces.entry)
+const ENTRY_KEYS = ['name', 'target', ...ENTRY_SETTINGS.map((row) => row.key)]
 
 export interface ConfigFile {
   path: string
@@ -111,16 +114,14 @@ export function readFileEntries(file: ConfigFile): EntryPoint[] {
         name: parseName(t.name === undefined ? target : parseString(t.name, `name of ${where}`), `name of ${where}`),
         target,
       }
-      const label = (key: string) => `${key} of ${where}`
-      if (t['time-threshold'] !== undefined)
-        entry.timeThreshold = parsePercent(t['time-threshold'], label('time-threshold'))
-      if (t['memory-threshold'] !== undefined)
-        entry.memoryThreshold = parsePercent(t['memory-threshold'], label('memory-threshold'))
-      if (t['instructions-threshold'] !== undefined) {
-        entry.instructionsThreshold = parsePercent(t['instructions-threshold'], label('instructions-threshold'))
+      for (const row of ENTRY_SETTINGS) {
+        if (t[row.key] !== undefined)
+          (entry as unknown as Record<string, unknown>)[fieldOf(row.key)] = parseByKind(
+            row,
+            t[row.key],
+            `${row.key} of ${where}`,
+          )
       }
-      if (t['max-peak-memory'] !== undefined)
-        entry.maxPeakMemory = parseSize(t['max-peak-memory'], label('max-peak-memory'))
       return entry
     }),
   ]

@@ -2,6 +2,7 @@
 // one readable line naming the setting, the value and what is allowed.
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { GRAMMAR, settingOf } from './table.js'
 
 /** A user's configuration mistake: `message` is one line naming the setting, the value and what is allowed. */
 export class ConfigError extends Error {
@@ -30,9 +31,21 @@ export function describe(value: unknown): string {
   return JSON.stringify(value) ?? String(value)
 }
 
+const WHITESPACE = new Set(GRAMMAR.whitespace)
+
+/** `text` without the whitespace around it, as Python's `str.strip()` sees whitespace (the table's grammar). */
+export function strip(text: string): string {
+  const chars = [...text]
+  let start = 0
+  let end = chars.length
+  while (start < end && WHITESPACE.has(chars[start]!)) start++
+  while (end > start && WHITESPACE.has(chars[end - 1]!)) end--
+  return chars.slice(start, end).join('')
+}
+
 export function parseString(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(where, value, 'a non-empty string')
-  return value.trim()
+  if (typeof value !== 'string' || strip(value) === '') throw invalid(where, value, 'a non-empty string')
+  return strip(value)
 }
 
 export function parseBool(value: unknown, where: string): boolean {
@@ -52,13 +65,15 @@ export function parseChoice(value: unknown, where: string, choices: readonly str
   throw invalid(where, value, `one of ${choices.join(', ')}`)
 }
 
+const NUMBER = new RegExp(`^(?:${GRAMMAR.number})$`)
+
 /**
- * A number as text, in the grammar the harness's settings.parse_number shares: plain decimal with an optional fraction
- * and exponent (10, 0.5, 1e-300); hex, inf, nan and 1_000 are NaN. TOML numbers pass as they are.
+ * A number as text, in the table's grammar that the harness's settings.parse_number shares: plain decimal with an
+ * optional fraction and exponent (10, 0.5, 1e-300); hex, inf, nan and 1_000 are NaN. TOML numbers pass as they are.
  */
-function decimal(value: unknown): number {
+export function decimal(value: unknown): number {
   if (typeof value === 'number') return value
-  return typeof value === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value.trim()) : NaN
+  return typeof value === 'string' && NUMBER.test(strip(value)) ? Number(strip(value)) : NaN
 }
 
 export function parseWholeNumber(value: unknown, where: string, min: number, max: number): number {
@@ -68,8 +83,9 @@ export function parseWholeNumber(value: unknown, where: string, min: number, max
   return number
 }
 
-/** The longest timeout per entry, as the harness bounds it (MAX_TIMEOUT_SECONDS): a day. */
-export const MAX_TIMEOUT_SECONDS = 86_400
+/** The longest timeout per entry (a day), from the table the harness bounds it with too. */
+export const MAX_TIMEOUT_SECONDS = settingOf('timeout').max!
+const MAX_SIGNIFICANCE = settingOf('significance').max!
 
 export function parseSeconds(value: unknown, where: string): number {
   const number = decimal(typeof value === 'string' ? value.trim().replace(/s$/, '') : value)
@@ -89,7 +105,8 @@ export function parsePercent(value: unknown, where: string): number {
 /** A significance level: 0.01 or "1%", strictly between 0 and 0.5. */
 export function parseProbability(value: unknown, where: string): number {
   const number = typeof value === 'string' && /%\s*$/.test(value) ? parsePercent(value, where) : decimal(value)
-  if (!(number > 0 && number <= 0.5)) throw invalid(where, value, 'a p-value above 0 and at most 0.5, e.g. 0.01')
+  if (!(number > 0 && number <= MAX_SIGNIFICANCE))
+    throw invalid(where, value, `a p-value above 0 and at most ${MAX_SIGNIFICANCE}, e.g. 0.01`)
   return number
 }
 
