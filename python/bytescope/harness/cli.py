@@ -14,6 +14,7 @@ import traceback
 from . import diff, orchestrator, reaper, results
 from .instructions import available_methods
 from .settings import CONFIG_HELP, SettingsError, parse_number, resolve
+from .table import TABLE, help_of
 from .targets import TargetError, parse_entry
 
 EXIT_OK, EXIT_FAILED_ENTRIES, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
@@ -44,6 +45,16 @@ def _number(text):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+# How an option of each kind takes its value.
+_OPTION_KINDS = {
+    "int": {"type": _number, "metavar": "N"},
+    "seconds": {"type": _number, "metavar": "SECONDS"},
+    "bool": {"action": argparse.BooleanOptionalAction, "default": None},
+    "path": {"metavar": "PATH"},
+    "entries": {"action": "append", "type": _entry, "metavar": "[NAME=]TARGET"},
+}
+
+
 def _run_parser():
     parser = _Parser(
         prog="python -m bytescope run",
@@ -51,46 +62,18 @@ def _run_parser():
         epilog=CONFIG_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--entry",
-        dest="entries",
-        action="append",
-        type=_entry,
-        metavar="[NAME=]TARGET",
-        help="entry to measure (repeatable); TARGET is package.module:callable, path/to/script.py or "
-        "path/to/script.py:callable; NAME defaults to TARGET",
-    )
     parser.add_argument("--config", metavar="FILE.json", help="settings file (shape below); options override it")
-    parser.add_argument("--repeat", type=_number, metavar="N", help="timed calls per entry (default 20)")
-    parser.add_argument("--warmup", type=_number, metavar="W", help="untimed calls before timing (default 3)")
-    parser.add_argument(
-        "--timeout", type=_number, metavar="SECONDS", help="limit per entry (default 300, at most 86400)"
-    )
-    parser.add_argument(
-        "--memory",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="measure the tracemalloc peak (default on)",
-    )
-    parser.add_argument(
-        "--memory-runs",
-        type=_number,
-        metavar="N",
-        help="fresh processes that each measure the tracemalloc peak (default 3)",
-    )
-    parser.add_argument(
-        "--instructions",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="count executed bytecode instructions (default off)",
-    )
-    parser.add_argument(
-        "--instructions-method",
-        choices=available_methods(),
-        help="instruction collector (default: the fastest available; both count the same)",
-    )
-    parser.add_argument("--cwd", metavar="DIR", help="project directory: the entries' cwd, first on sys.path")
-    parser.add_argument("--out", metavar="FILE", help="results JSON to write")
+    # Every option is a row of the settings table with a harnessFlag; its key in the config file is its dest.
+    for row in TABLE["settings"]:
+        flag = row["surfaces"].get("harnessFlag")
+        if flag is None:
+            continue
+        dest = row["surfaces"].get("harness", row["key"].replace("-", "_"))
+        if row["key"] == "instructions-method":
+            kind = {"choices": available_methods()}
+        else:
+            kind = _OPTION_KINDS[row["kind"]]
+        parser.add_argument(flag, dest=dest, help=help_of(row), **kind)
     return parser
 
 

@@ -4,6 +4,7 @@ The config file carries the same settings as the options (the action writes one)
 line win over the file, and ``--entry`` options replace the file's ``entries``.
 """
 
+import json
 import math
 import os
 import re
@@ -11,44 +12,34 @@ from typing import List, NamedTuple, Optional
 
 from .instructions import available_methods
 from .results import read_json
+from .table import GRAMMAR, HARNESS_ROWS
 from .targets import Entry, TargetError, check_unique, parse_entry
 
-# Longest timeout per entry: one day. Node's timers overflow past 2**31 ms, and no CI job runs longer.
-MAX_TIMEOUT_SECONDS = 86400
-# The one grammar of a number given as text, in both languages: plain decimal, optional fraction and exponent.
-NUMBER_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+# Longest timeout per entry (a day, from the table): Node's timers overflow past 2**31 ms, and no CI job runs longer.
+MAX_TIMEOUT_SECONDS = HARNESS_ROWS["timeout"]["max"]
+# The one grammar of a number given as text, in both languages (the table's): plain decimal, optional fraction and
+# exponent.
+NUMBER_PATTERN = re.compile(GRAMMAR["number"])
 
-DEFAULTS = {
-    "repeat": 20,
-    "warmup": 3,
-    "timeout": 300.0,
-    "memory": True,
-    "memory_runs": 3,
-    "instructions": True,
-    "profile": True,
-    "cwd": ".",
-    "python_path": None,
-    "tree": None,
-}
 
-CONFIG_HELP = """\
+def _config_help():
+    lines = ['    "entries": ["fast=pkg.mod:main", {"name": "report", "target": "scripts/report.py"}],']
+    for key, row in HARNESS_ROWS.items():
+        if key in ("entries", "out"):
+            continue
+        bounds = {"int": f" ({row.get('min')} to {row.get('max')})", "seconds": f" (> 0, <= {row.get('max')})"}
+        lines.append(f"    {json.dumps(key)}: {json.dumps(row['default'])},".ljust(28) + f" {row['help']}{bounds.get(row['kind'], '')}")
+    lines.append('    "out": "results.json"'.ljust(28) + f" {HARNESS_ROWS['out']['help']}")
+    return "\n".join(lines)
+
+
+CONFIG_HELP = f"""\
 config file (--config FILE.json), every key optional except entries and out (unless given as options):
-  {
-    "entries": ["fast=pkg.mod:main", {"name": "report", "target": "scripts/report.py"}],
-    "repeat": 20,          timed calls per entry (>= 1)
-    "warmup": 3,           untimed calls before timing (>= 0)
-    "timeout": 300,        seconds per entry for all its measurements (> 0, <= 86400)
-    "memory": true,        tracemalloc peak
-    "memory_runs": 3,      fresh processes that each measure the peak (>= 1)
-    "instructions": true,  count executed bytecode instructions
-    "profile": true,       profile one call (and capture the bytecode of the functions it ran)
-    "cwd": ".",            project directory: working directory of the entries
-    "python_path": ["src"], directories put first on sys.path, relative to cwd; cwd comes after them
-    "tree": null,          a checkout every entry's code must come from (an entry imported from elsewhere is
-                           an error): base and head side by side must each measure their own code
-    "out": "results.json"  where to write the results
-  }
+  {{
+{_config_help()}
+  }}
 relative cwd and out are resolved against the directory the command runs in; script TARGETs against cwd.
+schema/settings.json holds every setting's default, bounds and help (the action reads it too).
 
 exit status: 0 every entry measured, 1 some entries failed (error or timeout; the file is still written),
 2 usage error (nothing run), 3 harness failure (e.g. the results file could not be written).
@@ -99,12 +90,14 @@ def parse_number(text):
     return value
 
 
-def _check_int(key, value, minimum):
+def _check_int(key, value, minimum, maximum):
     # A whole float counts (JSON's 2e1 is Python's 20.0): one number grammar, then the integer check.
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise SettingsError(f"{key} must be an integer >= {minimum}, got {value!r}")
+    if value > maximum:
+        raise SettingsError(f"{key} must be an integer <= {maximum}, got {value!r}")
     return value
 
 
@@ -158,7 +151,7 @@ def read_config(path):
         raise SettingsError(str(error)) from None
     if not isinstance(data, dict):
         raise SettingsError(f"config {path} must hold a JSON object")
-    known = set(DEFAULTS) | {"entries", "out"}
+    known = set(HARNESS_ROWS)
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"config {path}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
@@ -177,17 +170,28 @@ def read_config(path):
 
 
 def _validate(key, value):
-    if key in ("repeat", "warmup", "memory_runs"):
-        return _check_int(key, value, 0 if key == "warmup" else 1)
-    if key == "timeout":
+    """A value of the harness setting ``key`` checked as its kind in the table says."""
+    row = HARNESS_ROWS[key]
+    kind = row["kind"]
+    if kind == "int":
+        return _check_int(key, value, row["min"], row["max"])
+    if kind == "seconds":
         return _check_timeout(value)
-    if key in ("memory", "instructions", "profile"):
+    if kind == "bool":
         return _check_bool(key, value)
-    if key == "python_path":
+    if kind == "paths":
         return _check_paths(key, value)
-    if key == "tree" and value is None:
+    if value is None and row["default"] is None:
         return None
     return _check_path(key, value)
+
+
+# What a run gets for a setting it is not given, checked like a given value.
+DEFAULTS = {
+    key: _validate(key, row["default"])
+    for key, row in HARNESS_ROWS.items()
+    if row["kind"] != "entries" and key != "out"
+}
 
 
 def resolve(options, config_path=None):

@@ -6,8 +6,11 @@ TARGET is ``package.module:callable`` (the callable may be dotted: ``mod:Class.m
 
 from typing import NamedTuple, Optional
 
-# Entry names become file names, artifact names and table cells; the action checks them with this same function.
-MAX_NAME_LENGTH = 100
+from .table import GRAMMAR
+
+# Entry names become file names, artifact names and table cells; the action checks them by the same rule, with the
+# same length from the table, and both test suites read the same parity cases.
+MAX_NAME_LENGTH = GRAMMAR["entryNameMaxLength"]
 
 
 class TargetError(ValueError):
