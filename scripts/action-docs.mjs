@@ -1,16 +1,95 @@
-// Renders the inputs and outputs tables of README.md from action.yml, so the two never drift.
-// `node scripts/action-docs.mjs --write` rewrites README.md; without --write it exits 1 when README.md is stale.
+// Writes what is generated from the settings table (schema/settings.json) and from action.yml, so none of it drifts:
+// action.yml's inputs (descriptions and defaults), the settings table of docs/configuration.md, and README.md's inputs
+// and outputs tables. `node scripts/action-docs.mjs --write` rewrites them; without --write it exits 1 when one is stale.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { defaultText, helpOf } from '../src/config/text.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const BEGIN = '<!-- action-docs:begin (generated from action.yml by `npm run docs`; do not edit) -->'
-const END = '<!-- action-docs:end -->'
+const README_BEGIN = '<!-- action-docs:begin (generated from action.yml by `npm run docs`; do not edit) -->'
+const README_END = '<!-- action-docs:end -->'
+const SETTINGS_BEGIN = '<!-- settings:begin (generated from schema/settings.json by `npm run docs`; do not edit) -->'
+const SETTINGS_END = '<!-- settings:end -->'
+const WIDTH = 120
 
 const cell = (text) => String(text).replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
 const code = (text) => (text === '' ? '' : `\`${String(text).replace(/`/g, "'")}\``)
+
+/** An action input's description: the table's, closed by its default unless action.yml fills one in. */
+function inputDescription(row) {
+  const stated = row.default !== null && row.actionDefault === undefined ? ` Default \`${defaultText(row)}\`.` : ''
+  return `${row.description}${stated}`
+}
+
+/** `key: text` as YAML: plain on one line when it fits and is safe, else folded (`>-`) and wrapped. */
+function yamlText(indent, key, text) {
+  const line = `${indent}${key}: ${text}`
+  if (line.length <= WIDTH && !/: | #|^[-?:,[\]{}#&*!|>'"%@`]|:$/.test(text)) return `${line}\n`
+  const lines = []
+  let current = ''
+  for (const word of text.split(' ')) {
+    if (current && indent.length + 2 + current.length + 1 + word.length > WIDTH) {
+      lines.push(current)
+      current = word
+    } else current = current ? `${current} ${word}` : word
+  }
+  lines.push(current)
+  return `${indent}${key}: >-\n${lines.map((l) => `${indent}  ${l}\n`).join('')}`
+}
+
+/** action.yml's `inputs:` block, from the table's rows that are action inputs. */
+export function renderInputs(rows) {
+  const inputs = rows
+    .filter((row) => row.surfaces.input)
+    .map((row) => {
+      const fallback = row.actionDefault ?? ''
+      const shown = fallback === '' ? "''" : /^[\w.-]+$/.test(fallback) ? `'${fallback}'` : fallback
+      return `  ${row.key}:\n${yamlText('    ', 'description', inputDescription(row))}    required: false\n    default: ${shown}\n`
+    })
+  return `inputs:\n${inputs.join('')}`
+}
+
+export function updateActionYml(actionYaml, inputs) {
+  const start = actionYaml.indexOf('\ninputs:\n')
+  const end = actionYaml.indexOf('\noutputs:\n')
+  if (start < 0 || end < start) throw new Error('action.yml lacks an inputs: block followed by outputs:')
+  return `${actionYaml.slice(0, start + 1)}${inputs}${actionYaml.slice(end)}`
+}
+
+// What each kind of value is, where the row does not say (`values`).
+const VALUES = {
+  entries: () => 'lines of `[NAME=]TARGET`, `#` comments',
+  int: (row) => `${row.min}–${row.max}`,
+  seconds: (row) => `seconds, > 0 and at most ${row.max}`,
+  percent: () => 'percentage (`10%`)',
+  probability: (row) => `p-value in (0, ${row.max}], or a percentage`,
+  size: () => 'size (`256MiB`, `512KiB`, `1GB`, bytes)',
+  bool: () => '`true`, `false`',
+  choice: (row) => row.choices.map(code).join(', '),
+  paths: () => 'directories, one per line (a TOML array in the file)',
+}
+
+/** docs/configuration.md's settings table: every action setting with its values, default and meaning. */
+export function renderSettingsTable(rows, pageTitle) {
+  const lines = rows
+    .filter((row) => row.surfaces.input)
+    .map((row) => {
+      const values = row.values ?? VALUES[row.kind]?.(row) ?? row.kind
+      const fallback =
+        row.actionDefault !== undefined
+          ? code(row.actionDefault)
+          : row.default === null
+            ? cell(defaultText(row))
+            : code(defaultText(row))
+      const where = [row.surfaces.file ? '' : 'not in the file', row.surfaces.entry ? 'per entry too' : '']
+      const see = row.docs ? `; see [${pageTitle(row.docs)}](${row.docs})` : ''
+      const note = where.filter(Boolean).join(', ')
+      return `| \`${row.key}\` | ${cell(values)} | ${fallback} | ${cell(helpOf(row, rows))}${note ? ` (${note})` : ''}${see} |`
+    })
+  return ['| Setting | Values | Default | Meaning |', '| :- | :- | :- | :- |', ...lines].join('\n')
+}
 
 // Settings that pyproject.toml may also carry have an empty default in action.yml (so the file is not overridden)
 // and state their effective default as a closing "Default `X`." sentence, which belongs in the default column.
@@ -44,21 +123,42 @@ export function renderTables(actionYaml) {
   ].join('\n')
 }
 
+function between(text, begin, end, content, file) {
+  const start = text.indexOf(begin)
+  const stop = text.indexOf(end)
+  if (start < 0 || stop < start) throw new Error(`${file} lacks the ${begin} … ${end} markers`)
+  return `${text.slice(0, start + begin.length)}\n\n${content}\n\n${text.slice(stop)}`
+}
+
 export function updateReadme(readme, tables) {
-  const start = readme.indexOf(BEGIN)
-  const end = readme.indexOf(END)
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${BEGIN} … ${END} markers`)
-  return `${readme.slice(0, start + BEGIN.length)}\n\n${tables}\n\n${readme.slice(end)}`
+  return between(readme, README_BEGIN, README_END, tables, 'README.md')
+}
+
+export function updateConfigurationDoc(doc, table) {
+  return between(doc, SETTINGS_BEGIN, SETTINGS_END, table, 'docs/configuration.md')
+}
+
+/** Every generated file as it should be: [path relative to the repository, text]. */
+export function generatedFiles(read = (file) => readFileSync(path.join(root, file), 'utf8')) {
+  const rows = JSON.parse(read('schema/settings.json')).settings
+  const pageTitle = (page) => /^# (.+)$/m.exec(read(`docs/${page}`))?.[1] ?? page
+  const actionYaml = updateActionYml(read('action.yml'), renderInputs(rows))
+  return [
+    ['action.yml', actionYaml],
+    ['README.md', updateReadme(read('README.md'), renderTables(actionYaml))],
+    [
+      'docs/configuration.md',
+      updateConfigurationDoc(read('docs/configuration.md'), renderSettingsTable(rows, pageTitle)),
+    ],
+  ]
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const readmePath = path.join(root, 'README.md')
-  const readme = readFileSync(readmePath, 'utf8')
-  const updated = updateReadme(readme, renderTables(readFileSync(path.join(root, 'action.yml'), 'utf8')))
+  const stale = generatedFiles().filter(([file, text]) => readFileSync(path.join(root, file), 'utf8') !== text)
   if (process.argv.includes('--write')) {
-    writeFileSync(readmePath, updated)
-  } else if (updated !== readme) {
-    console.error('README.md inputs/outputs tables differ from action.yml: run `npm run docs`')
+    for (const [file, text] of stale) writeFileSync(path.join(root, file), text)
+  } else if (stale.length > 0) {
+    console.error(`${stale.map(([file]) => file).join(', ')} differ from schema/settings.json: run \`npm run docs\``)
     process.exit(1)
   }
 }

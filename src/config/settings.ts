@@ -1,6 +1,7 @@
 // The action's settings, from the table (schema/settings.json): every setting that is an action input and CLI flag,
 // with its help line, and the defaults a run gets, parsed from the table by the same parsers as a user's values.
-import { defaultText, helpOf, ROWS, settingOf, type Kind, type SettingRow } from './table.js'
+import { ROWS, settingOf, type Kind, type SettingRow } from './table.js'
+import { helpLine } from './text.mjs'
 import {
   parseBool,
   parseChoice,
@@ -24,10 +25,7 @@ export interface Setting extends SettingRow {
 
 export const SETTINGS: readonly Setting[] = ROWS.filter((row) => row.surfaces.input).map((row) => ({
   ...row,
-  help:
-    row.default === null && row.defaultText === undefined
-      ? helpOf(row)
-      : `${helpOf(row)} (default: ${defaultText(row)})`,
+  help: helpLine(row, ROWS),
   inFile: row.surfaces.file,
 }))
 

@@ -55,17 +55,3 @@ export function settingOf(key: string): SettingRow {
 export function fieldOf(key: string): string {
   return key.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())
 }
-
-/** A default as help and documentation show it. */
-export function defaultText(row: SettingRow): string {
-  if (row.defaultText !== undefined) return row.defaultText
-  return Array.isArray(row.default) ? row.default.join(', ') : String(row.default)
-}
-
-/** The help line without its default: `{key}` reads as that setting's default, in its `words` when it has them. */
-export function helpOf(row: SettingRow): string {
-  return row.help.replace(/\{([a-z-]+)\}/g, (_, key: string) => {
-    const other = settingOf(key)
-    return other.words?.[String(other.default)] ?? defaultText(other)
-  })
-}
