@@ -1,6 +1,6 @@
 // Writes what is generated from the settings table (schema/settings.json) and from action.yml, so none of it drifts:
-// action.yml's inputs (descriptions and defaults), the settings table of docs/configuration.md, and README.md's inputs
-// and outputs tables. `node scripts/action-docs.mjs --write` rewrites them; without --write it exits 1 when one is stale.
+// action.yml's inputs (descriptions and defaults), the settings tables of docs/configuration.md and docs/harness.md,
+// and README.md's inputs and outputs tables. `node scripts/action-docs.mjs --write` rewrites them; without --write it exits 1 when one is stale.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +12,9 @@ const README_BEGIN = '<!-- action-docs:begin (generated from action.yml by `npm 
 const README_END = '<!-- action-docs:end -->'
 const SETTINGS_BEGIN = '<!-- settings:begin (generated from schema/settings.json by `npm run docs`; do not edit) -->'
 const SETTINGS_END = '<!-- settings:end -->'
+const HARNESS_BEGIN =
+  '<!-- harness-settings:begin (generated from schema/settings.json by `npm run docs`; do not edit) -->'
+const HARNESS_END = '<!-- harness-settings:end -->'
 const WIDTH = 120
 
 const cell = (text) => String(text).replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
@@ -91,6 +94,32 @@ export function renderSettingsTable(rows, pageTitle) {
   return ['| Setting | Values | Default | Meaning |', '| :- | :- | :- | :- |', ...lines].join('\n')
 }
 
+const HARNESS_VALUES = { int: 'N', seconds: 'SECONDS', path: 'PATH', entries: '[NAME=]TARGET', string: 'METHOD' }
+const HARNESS_BOUNDS = {
+  int: (row) => ` (${row.min} to ${row.max})`,
+  seconds: (row) => ` (> 0, at most ${row.max})`,
+}
+
+/** docs/harness.md's options table: the rows the harness has, by option and by config key. */
+export function renderHarnessTable(rows) {
+  const lines = rows
+    .filter((row) => row.surfaces.harness !== undefined || row.surfaces.harnessFlag !== undefined)
+    .map((row) => {
+      const flag = row.surfaces.harnessFlag
+      const option = !flag
+        ? '—'
+        : row.kind === 'bool'
+          ? `\`${flag}\` / \`--no-${flag.slice(2)}\``
+          : `\`${flag} ${HARNESS_VALUES[row.kind]}\``
+      const key = row.surfaces.harness ? code(row.surfaces.harness) : '—'
+      const fallback =
+        row.default === null ? cell(row.defaultText ?? '— (required)') : code(JSON.stringify(row.default))
+      const bounds = HARNESS_BOUNDS[row.kind]?.(row) ?? ''
+      return `| ${option} | ${key} | ${fallback} | ${cell(helpOf(row, rows))}${bounds} |`
+    })
+  return ['| option | config key | default | meaning |', '| --- | --- | --- | --- |', ...lines].join('\n')
+}
+
 // Settings that pyproject.toml may also carry have an empty default in action.yml (so the file is not overridden)
 // and state their effective default as a closing "Default `X`." sentence, which belongs in the default column.
 function splitDefault(description, declared) {
@@ -138,6 +167,10 @@ export function updateConfigurationDoc(doc, table) {
   return between(doc, SETTINGS_BEGIN, SETTINGS_END, table, 'docs/configuration.md')
 }
 
+export function updateHarnessDoc(doc, table) {
+  return between(doc, HARNESS_BEGIN, HARNESS_END, table, 'docs/harness.md')
+}
+
 /** Every generated file as it should be: [path relative to the repository, text]. */
 export function generatedFiles(read = (file) => readFileSync(path.join(root, file), 'utf8')) {
   const rows = JSON.parse(read('schema/settings.json')).settings
@@ -150,6 +183,7 @@ export function generatedFiles(read = (file) => readFileSync(path.join(root, fil
       'docs/configuration.md',
       updateConfigurationDoc(read('docs/configuration.md'), renderSettingsTable(rows, pageTitle)),
     ],
+    ['docs/harness.md', updateHarnessDoc(read('docs/harness.md'), renderHarnessTable(rows))],
   ]
 }
 
