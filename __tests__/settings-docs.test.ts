@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest'
 // @ts-expect-error -- plain ESM script without types
 import { generatedFiles as generated } from '../scripts/action-docs.mjs'
 import { SETTINGS } from '../src/config.js'
+import type { SettingRow } from '../src/config/table.js'
+import { helpLine } from '../src/config/text.mjs'
 
 const read = (file: string) => readFileSync(file, 'utf8')
 const generatedFiles = generated as (read?: (file: string) => string) => [string, string][]
@@ -33,5 +35,15 @@ describe('files generated from the settings table', () => {
     expect(SETTINGS.map((s) => s.key)).toEqual(rows.map((r: { key: string }) => r.key))
     const repeat = rows.find((r: { key: string }) => r.key === 'repeat')
     expect(SETTINGS.find((s) => s.key === 'repeat')!.help).toBe(`${repeat.help} (default: ${repeat.default})`)
+  })
+
+  it('describes --time-threshold by the default statistic and clock the table gives', () => {
+    const rows = JSON.parse(read('schema/settings.json')).settings as SettingRow[]
+    const threshold = rows.find((r) => r.key === 'time-threshold')!
+    expect(helpLine(threshold, rows)).toContain("of each entry's fastest call, cpu time,")
+    const changed = rows.map((r) =>
+      r.key === 'time-statistic' ? { ...r, default: 'median' } : r.key === 'clock' ? { ...r, default: 'wall' } : r,
+    )
+    expect(helpLine(threshold, changed)).toContain("of each entry's median call, wall time,")
   })
 })
