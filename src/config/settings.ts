@@ -1,6 +1,7 @@
 // The action's settings, from the table (schema/settings.json): every setting that is an action input and CLI flag,
 // with its help line, and the defaults a run gets, parsed from the table by the same parsers as a user's values.
-import { ROWS, settingOf, type Kind, type SettingRow } from './table.js'
+import type { Config } from '../config.js'
+import { fieldOf, ROWS, type Kind, type SettingRow } from './table.js'
 import { helpLine } from './text.mjs'
 import {
   parseBool,
@@ -29,47 +30,52 @@ export const SETTINGS: readonly Setting[] = ROWS.filter((row) => row.surfaces.in
   inFile: row.surfaces.file,
 }))
 
-/** A value of a setting whose parser needs nothing but the table; what the code and the docs call its default. */
-export function parseByKind(row: SettingRow, value: unknown, where: string): unknown {
-  const parsers: Partial<Record<Kind, () => unknown>> = {
-    string: () => parseString(value, where),
-    int: () => parseWholeNumber(value, where, row.min!, row.max!),
-    seconds: () => parseSeconds(value, where),
-    percent: () => parsePercent(value, where),
-    probability: () => parseProbability(value, where),
-    size: () => parseSize(value, where),
-    bool: () => parseBool(value, where),
-    choice: () => parseChoice(value, where, row.choices!),
-  }
-  const parse = parsers[row.kind]
-  if (!parse) throw new Error(`${row.key}: a ${row.kind} setting has no table-only parser`)
-  return parse()
+// The parser of each kind whose values need nothing but the table; entries and paths also need the project directory.
+const PARSERS: Partial<Record<Kind, (row: SettingRow, value: unknown, where: string) => unknown>> = {
+  string: (_, value, where) => parseString(value, where),
+  int: (row, value, where) => parseWholeNumber(value, where, row.min!, row.max!),
+  seconds: (_, value, where) => parseSeconds(value, where),
+  percent: (_, value, where) => parsePercent(value, where),
+  probability: (_, value, where) => parseProbability(value, where),
+  size: (_, value, where) => parseSize(value, where),
+  bool: (_, value, where) => parseBool(value, where),
+  choice: (row, value, where) => parseChoice(value, where, row.choices!),
 }
 
-function defaultOf<T>(key: string): T {
-  return parseByKind(settingOf(key), settingOf(key).default, `the default of ${key} in schema/settings.json`) as T
+/** A value of a setting of a kind the table alone can parse (throws ConfigError on a bad one). */
+export function parseByKind(row: SettingRow, value: unknown, where: string): unknown {
+  const parse = PARSERS[row.kind]
+  if (!parse) throw new Error(`${row.key}: a ${row.kind} setting has no table-only parser`)
+  return parse(row, value, where)
 }
+
+/** The fields whose default the table gives and parseByKind reads (the rest are resolved by loadConfig). */
+type DefaultField =
+  | 'repeat'
+  | 'warmup'
+  | 'timeout'
+  | 'timeThreshold'
+  | 'memoryThreshold'
+  | 'instructionsThreshold'
+  | 'significance'
+  | 'clock'
+  | 'timeStatistic'
+  | 'timeConfirmations'
+  | 'memory'
+  | 'memoryRuns'
+  | 'instructions'
+  | 'baselineArtifact'
+  | 'uploadBaseline'
+  | 'comment'
+  | 'failOnRegression'
+  | 'compare'
 
 // Defaults are applied in the code, not by action.yml: an input GitHub fills with its default would otherwise be
 // indistinguishable from one the user set, and inputs must only override the file when the user set them.
-// bench/gate-accuracy.ts measured the gate's (docs/gate.md).
-export const DEFAULTS = {
-  repeat: defaultOf<number>('repeat'),
-  warmup: defaultOf<number>('warmup'),
-  timeout: defaultOf<number>('timeout'),
-  timeThreshold: defaultOf<number>('time-threshold'),
-  memoryThreshold: defaultOf<number>('memory-threshold'),
-  instructionsThreshold: defaultOf<number>('instructions-threshold'),
-  significance: defaultOf<number>('significance'),
-  clock: defaultOf<'cpu' | 'wall'>('clock'),
-  timeStatistic: defaultOf<'min' | 'median'>('time-statistic'),
-  timeConfirmations: defaultOf<number>('time-confirmations'),
-  memory: defaultOf<boolean>('memory'),
-  memoryRuns: defaultOf<number>('memory-runs'),
-  instructions: defaultOf<boolean>('instructions'),
-  baselineArtifact: defaultOf<string>('baseline-artifact'),
-  uploadBaseline: defaultOf<Tristate>('upload-baseline'),
-  comment: defaultOf<'auto' | 'always' | 'never'>('comment'),
-  failOnRegression: defaultOf<boolean>('fail-on-regression'),
-  compare: defaultOf<'auto' | 'same-runner' | 'artifact'>('compare'),
-}
+// bench/gate-accuracy.ts measured the gate's (docs/gate.md). Each is parsed like a user's value of its setting.
+export const DEFAULTS = Object.fromEntries(
+  ROWS.filter((row) => row.surfaces.input && row.default !== null && PARSERS[row.kind]).map((row) => [
+    fieldOf(row.key),
+    parseByKind(row, row.default, `the default of ${row.key} in schema/settings.json`),
+  ]),
+) as Pick<Config, DefaultField>
