@@ -3,7 +3,7 @@ import unittest
 
 from unittest import mock
 
-from bytescope.bytecode import records, registry, symbolic
+from bytescope.bytecode import records, registry, slot_rules
 
 
 def _fields(opname):
@@ -65,8 +65,8 @@ class RegistryTest(unittest.TestCase):
             registry.CATEGORY_OF, clear=True
         ), mock.patch.dict(registry.USES_ARG, clear=True), mock.patch.dict(
             records._explanations, clear=True
-        ), mock.patch.dict(symbolic._RULES):
-            del registry._TABLE[load], symbolic._RULES[load]
+        ), mock.patch.dict(slot_rules.RULES):
+            del registry._TABLE[load], slot_rules.RULES[load]
             infos = records.analyse(source)
             loads = [i for info in infos for i in info.instructions if i.baseopname == load]
             self.assertTrue(loads)
