@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Same-runner mode against artifact mode, under a load that switches on and off: the bundled action's local CLI on a
-// scratch git repository whose head commit is either identical to the base (A/A) or 10 % slower, counting failures,
-// and the wall time of each run.
+// scratch git repository whose head commit is either identical to the base (A/A) or 10 % slower, counting failed
+// checks, and the wall and CPU time of each job.
 //
 //   node bench/same-runner.mjs [--runs 20] [--python python3] [--load-seconds 3]
 //
@@ -10,11 +10,13 @@
 //   artifact A/A and artifact 10 % slower (defaults): the base measured in its own run (as a push to the default
 //   branch stores it), head measured later and compared with it through --baseline-path.
 // The load: one busy process per core, on for --load-seconds, off for as long, the whole time.
-// Uses BYTESCOPE_ACTION (default dist/index.js).
+// The table so far is printed after every run, so a stopped bench still reports what it measured.
+// Python writes its bytecode cache, as on a GitHub-hosted runner (PYTHONDONTWRITEBYTECODE is dropped).
+// Uses BYTESCOPE_ACTION (default dist/index.js); /usr/bin/time, where it exists, gives each job's CPU time.
 import { fork, spawn, spawnSync } from 'node:child_process'
 import { clearInterval, setInterval } from 'node:timers'
 import { cpus } from 'node:os'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { benchArgs } from './args.mjs'
@@ -30,27 +32,30 @@ if (process.argv[2] === '--busy') {
   for (;;) Math.sqrt(Math.random())
 }
 
+// A small text-processing workload (tokenise, count, rank, format); "10 % slower" does 11 passes instead of 10.
 const WORKLOAD = (reps) => `REPS = ${reps}
+WORDS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau "
+         "upsilon phi chi psi omega").split()
+TEXT = " ".join(WORDS[(i * 7 + i // 3) % len(WORDS)] + str(i % 13) for i in range(1500))
 
 
-def _chunk(data):
-    total = 0
-    for x in data:
-        if x % 3:
-            total += x * 2 % 7
-        else:
-            total -= x % 5
-    return total
+def _report(text):
+    counts = {}
+    for token in text.split():
+        word = token.rstrip("0123456789")
+        counts[word] = counts.get(word, 0) + len(token)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "\\n".join(f"{word:>10} {count:6d}" for word, count in ranked)
 
 
 def work():
-    data = list(range(1000, 5000))
-    return sum(_chunk(data) for _ in range(REPS))
+    return [_report(TEXT) for _ in range(REPS)]
 `
 
 const root = mkdtempSync(path.join(tmpdir(), 'bytescope-same-runner-bench-'))
+const { PYTHONDONTWRITEBYTECODE: _, ...inherited } = process.env
 const env = {
-  ...process.env,
+  ...inherited,
   GITHUB_ACTIONS: '',
   GIT_AUTHOR_NAME: 'bench',
   GIT_AUTHOR_EMAIL: 'bench@example.com',
@@ -78,13 +83,22 @@ function repository(name, headReps) {
   return { repo, base }
 }
 
-/** The CLI as a child process (asynchronous, so the load keeps switching while it runs). */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null
+const CPU_MARK = 'bench-cpu-seconds'
+
+/** The CLI as a child process (asynchronous, so the load keeps switching while it runs), with its CPU time. */
 function bytescope(argv) {
+  const [command, args] = TIME
+    ? [TIME, ['-f', `${CPU_MARK} %U %S`, process.execPath, ...argv]]
+    : [process.execPath, argv]
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('close', (status) => resolve({ status, stderr }))
+    child.on('close', (status) => {
+      const cpu = new RegExp(`^${CPU_MARK} ([\\d.]+) ([\\d.]+)$`, 'm').exec(stderr)
+      resolve({ status, stderr, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : null })
+    })
   })
 }
 
@@ -98,7 +112,7 @@ async function cli(cwd, extra) {
   if (child.status !== 0 && child.status !== 1) throw new Error(`bytescope failed: ${child.stderr.slice(-2000)}`)
   const reason = /^regression: work: (.*)$/m.exec(child.stderr)?.[1] ?? 'pass'
   rmSync(out, { recursive: true, force: true })
-  return { failed: child.status === 1, seconds, reason, out }
+  return { failed: child.status === 1, seconds, cpu: child.cpu, reason }
 }
 
 async function artifactRun(repos) {
@@ -138,9 +152,39 @@ const stopLoad = () => {
 }
 process.on('exit', stopLoad)
 
-const tally = Object.fromEntries(Object.keys(CELLS).map((name) => [name, { failed: 0, runs: 0, seconds: [] }]))
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+const tally = Object.fromEntries(Object.keys(CELLS).map((name) => [name, { failed: 0, runs: 0, seconds: [], cpu: [] }]))
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+/** The artifact cell with the same change as `name`, the denominator of its cost. */
+const contrast = (name) => (name.includes('slower') ? 'artifact 10% slower (defaults)' : 'artifact A/A (defaults)')
+
+function table(done) {
+  const lines = [
+    `${done} runs per cell; load average ${load()} now`,
+    '| mode and change | check failed | median job time (wall) | × artifact | median CPU time | × artifact |',
+    '| :- | -: | -: | -: | -: | -: |',
+  ]
+  for (const [name, t] of Object.entries(tally)) {
+    const base = tally[contrast(name)]
+    const [wall, baseWall] = [median(t.seconds), median(base.seconds)]
+    const cpu = t.cpu.length ? median(t.cpu) : null
+    const baseCpu = base.cpu.length ? median(base.cpu) : null
+    const cpuText = cpu === null ? '—' : `${cpu.toFixed(1)} s`
+    const cpuRatio = cpu === null || baseCpu === null ? '—' : `${(cpu / baseCpu).toFixed(2)}×`
+    lines.push(
+      `| ${name} | ${t.failed} / ${t.runs} | ${wall.toFixed(1)} s | ${(wall / baseWall).toFixed(2)}× | ${cpuText} | ${cpuRatio} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
 console.error(
-  `bundle ${bundle}; ${runs} runs; load ${cpus().length} busy processes, ${loadSeconds} s on / ${loadSeconds} s off`,
+  `bundle ${bundle}; ${runs} runs; load ${cpus().length} busy processes, ${loadSeconds} s on / ${loadSeconds} s off; ` +
+    `load average ${load()} at the start`,
 )
 for (let run = 1; run <= runs; run++) {
   for (const [name, cell] of Object.entries(CELLS)) {
@@ -149,22 +193,12 @@ for (let run = 1; run <= runs; run++) {
     t.runs++
     if (result.failed) t.failed++
     t.seconds.push(result.seconds)
-    console.error(`run ${run} ${name.padEnd(36)} ${result.seconds.toFixed(1)} s  ${result.reason}`)
+    if (result.cpu !== null) t.cpu.push(result.cpu)
+    const cpu = result.cpu === null ? '' : `, CPU ${result.cpu.toFixed(1)} s`
+    console.error(`run ${run} ${name.padEnd(36)} ${result.seconds.toFixed(1)} s${cpu}  ${result.reason}`)
   }
+  console.error(table(run))
 }
 stopLoad()
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
-const artifactSeconds = median([
-  ...tally['artifact A/A (defaults)'].seconds,
-  ...tally['artifact 10% slower (defaults)'].seconds,
-])
-console.log('| mode and change | check failed | median job time | vs artifact mode |')
-console.log('| --- | --- | --- | --- |')
-for (const [name, t] of Object.entries(tally)) {
-  const seconds = median(t.seconds)
-  console.log(
-    `| ${name} | ${t.failed} / ${t.runs} | ${seconds.toFixed(1)} s | ${(seconds / artifactSeconds).toFixed(2)}× |`,
-  )
-}
+console.log(table(runs))
 rmSync(root, { recursive: true, force: true })

@@ -82,6 +82,8 @@ export interface HarnessSide {
   tree?: string | null
   /** Profile one call (off for rounds that only add time samples). */
   profile?: boolean
+  /** The measuring worker measures the first of the `memoryRuns` peaks (same-runner rounds provide the processes). */
+  peakInWorker?: boolean
 }
 
 /** Measures every entry; throws HarnessError when the harness itself fails or writes no valid results. */
@@ -107,6 +109,7 @@ export async function runHarness(
         memory_runs: config.memoryRuns,
         instructions: config.instructions,
         profile: side.profile ?? true,
+        peak_in_worker: side.peakInWorker ?? false,
         cwd: side.projectDir ?? config.workingDirectory,
         python_path: config.pythonPath,
         tree: side.tree ?? null,

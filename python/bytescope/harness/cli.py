@@ -11,7 +11,7 @@ import signal
 import sys
 import traceback
 
-from . import diff, orchestrator, reaper, results
+from . import orchestrator, reaper, results
 from .instructions import available_methods
 from .settings import CONFIG_HELP, SettingsError, parse_number, resolve
 from .table import TABLE, help_of
@@ -146,6 +146,8 @@ def run(argv):
 
 
 def diff_files(argv):
+    from . import diff  # here: every measuring run would load the bytecode diff for nothing
+
     options = _diff_parser().parse_args(argv)
     try:
         base, head = results.load(options.base), results.load(options.head)

@@ -218,7 +218,11 @@ class EntryRun:
     def run(self):
         started_at = time.perf_counter_ns()
         self.kill_at = time.time() + self.settings.timeout  # for the worker's own stack dump just before the kill
-        worker = WorkerProcess(self._spec(), self.settings.cwd, self.kill_at, self.label, self.progress)
+        runs = self.settings.memory_runs
+        # Same-runner rounds: the round's own worker measures a peak, so the rounds provide the memory processes.
+        own_peak = self.settings.memory and self.settings.peak_in_worker
+        spec = self._spec(memory_run={"index": 1, "of": runs}) if own_peak else self._spec()
+        worker = WorkerProcess(spec, self.settings.cwd, self.kill_at, self.label, self.progress)
         worker.run()
         self.imported = worker.imported
         entry = self._entry(worker)
@@ -230,8 +234,9 @@ class EntryRun:
             "truncated": worker.stdout.truncated or worker.stderr.truncated,
         }
         if self.settings.memory and entry["status"] == "ok":
-            runs = range(1, self.settings.memory_runs + 1)
-            entry.update(peaks.combine([self._memory_run(index) for index in runs]))
+            outcomes = [peaks.outcome(1, entry)] if own_peak else []
+            outcomes += [self._memory_run(index) for index in range(len(outcomes) + 1, runs + 1)]
+            entry.update(peaks.combine(outcomes))
         entry["elapsed_ns"] = time.perf_counter_ns() - started_at
         return entry
 
@@ -241,7 +246,7 @@ class EntryRun:
             return peaks.unmeasured(index, f"not started: the entry's {self.settings.timeout:g} s timeout was reached")
         memory_run = {"index": index, "of": self.settings.memory_runs}
         worker = WorkerProcess(
-            self._spec(memory_run=memory_run),
+            self._spec(memory_run=memory_run, timing=False),
             self.settings.cwd,
             self.kill_at,
             self.label,

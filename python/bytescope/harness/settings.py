@@ -57,6 +57,7 @@ class Settings(NamedTuple):
     timeout: float
     memory: bool
     memory_runs: int
+    peak_in_worker: bool  # the measuring worker measures the first peak (same-runner rounds)
     instructions: bool
     instructions_method: Optional[str]  # None: the fastest this Python has
     profile: bool
@@ -236,6 +237,7 @@ def resolve(options, config_path=None):
         timeout=merged["timeout"],
         memory=merged["memory"],
         memory_runs=merged["memory_runs"],
+        peak_in_worker=merged["peak_in_worker"],
         instructions=merged["instructions"],
         instructions_method=method,
         profile=merged["profile"],

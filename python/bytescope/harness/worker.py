@@ -2,7 +2,8 @@
 
 Phases, in order (each announced on the channel, so the parent can show progress and knows where a crash or a
 timeout happened): import, warmup, timing, profile, instructions, capture; or, in one of the processes that measure
-the peak (``memory_run``), import, warmup, memory.  The first failure in the user's
+the peak (``memory_run``), import, warmup, memory — and when the measuring worker is one of them (``peak_in_worker``,
+same-runner rounds), import, warmup, memory, timing, profile, instructions, capture.  The first failure in the user's
 code ends the measuring; what was measured before it is kept, and the project functions seen so far are still
 captured.
 """
@@ -14,7 +15,6 @@ import os
 import sys
 import time
 
-from ..profiling import Profiler
 from ..profiling.memory import MemoryTracker
 from . import capture, environment, loader, peaks, profile_data, tree_check
 from .channel import ChannelWriter
@@ -86,13 +86,14 @@ class Measurement:
             os._exit(0)
 
     def run(self):
-        memory_run = self.spec.get("memory_run")
-        if memory_run:
-            # One of the fresh processes that measure the peak: the same start as the timing's, then only the peak.
-            steps = [self._import, self._freeze, self._warmup, self._memory]
-        else:
-            # The peak is measured in fresh processes of its own (``memory_run``), never after timing and profiling.
-            steps = [self._import, self._freeze, self._warmup, self._timing]
+        # A process that measures the peak (``memory_run``) does so right after the warm-up, never after timing and
+        # profiling; a memory process stops there, the measuring worker (``timing``) goes on.
+        timing = self.spec.get("timing", True)
+        steps = [self._import, self._freeze, self._warmup]
+        if self.spec.get("memory_run"):
+            steps.append(self._memory)
+        if timing:
+            steps.append(self._timing)
             if self.spec.get("profile", True):
                 steps.append(self._profile)
             if self.spec["instructions"]:
@@ -114,7 +115,7 @@ class Measurement:
         if invalid is not None and self.record["error"] is None:
             self.record["status"] = "error"
             self.record["error"] = invalid
-        if memory_run:
+        if not timing:
             return self.record
         self._enter("capture")
         self.record["functions"] = capture.capture_functions(
@@ -193,6 +194,8 @@ class Measurement:
 
     def _profile(self):
         self._enter("profile", "1 call")
+        from ..profiling.profiler import Profiler  # here: the rounds that only time never load it
+
         profiler = Profiler(memory=False, clock="wall", builtins=True, threads=False)
 
         def profiled(call):

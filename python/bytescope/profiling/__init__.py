@@ -4,18 +4,7 @@ collect (``collector``) -> process (``process``, ``tree``, ``memory``) -> render
 ``Profiler`` ties them together. The unit formatters in ``units`` are shared by every bytescope report.
 """
 
-from .profiler import Profiler
-from .result import ProfileData, ProfileError
-from .tree import CallNode, Function, FunctionRow
-from .units import (
-    format_bytes,
-    format_change,
-    format_count,
-    format_delta_bytes,
-    format_delta_ns,
-    format_ns,
-    format_percent,
-)
+from ..lazy import lazy_exports
 
 __all__ = [
     "CallNode",
@@ -32,3 +21,15 @@ __all__ = [
     "format_ns",
     "format_percent",
 ]
+
+# The harness's memory processes need only ``memory``; the profiler loads its renderers and exporters.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Profiler": "profiler",
+        **dict.fromkeys(["ProfileData", "ProfileError"], "result"),
+        **dict.fromkeys(["CallNode", "Function", "FunctionRow"], "tree"),
+        **dict.fromkeys([name for name in __all__ if name.startswith("format_")], "units"),
+    },
+    globals(),
+)
