@@ -2,10 +2,11 @@
 // repository (as actions/checkout leaves it), against the local GitHub. The base is fetched, checked out as a
 // worktree, measured side by side with head, and the worktree is gone afterwards whatever happened.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
+import type { Results } from '../src/results.js'
 import { pullRequestEvent, runAction, type RunOptions, type RunResult } from './support/action.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 
@@ -97,6 +98,13 @@ describe('same-runner mode on a pull request', () => {
       /::error title=bytescope%3A work regressed[^:]*::time: CPU min .* \d+ \+ \d+ rounds\)/,
     )
     expect(result.stdout).toContain('round 1: base')
+    // The rounds provide the memory processes: each of a side's first three rounds' workers measures one peak (after
+    // its warm-up, before timing), and no process starts only for memory.
+    expect(result.stdout.match(/work: memory 1 call, process 1 of 1/g)).toHaveLength(6)
+    expect(result.stdout).not.toMatch(/work: memory 1 call, process 2 of/)
+    const head = JSON.parse(readFileSync(result.outputs['results-path']!, 'utf8')) as Results
+    expect(head.entries[0]!.memory!.peaks_bytes).toHaveLength(3)
+    expect(head.entries[0]!.memory!.failed_processes).toEqual([])
     expect(result.summary).toContain(
       `compared with the base <code>${repos.baseSha.slice(0, 7)}</code>, measured on this runner`,
     )

@@ -2,6 +2,7 @@
 fail (the entry stops or restarts tracemalloc, fails or crashes in one process, runs out of time) reported as a clear
 reading, never a crash or a silently missing metric."""
 
+import json
 import os
 import tempfile
 import textwrap
@@ -64,10 +65,10 @@ def _project(name):
     return project, {"BYTESCOPE_TEST_COUNTER": os.path.join(project, f"{name}.count")}
 
 
-def _run(name, options=()):
+def _run(name, options=(), run="default"):
     project, env = _project(name)
     done, results = harness_run(
-        f"peaks-{name}",
+        f"peaks-{name}-{run}",
         [f"{name}=peakcases:{name}"],
         ["--repeat", "2", "--warmup", "1", *options],
         env=env,
@@ -100,6 +101,47 @@ class SpreadTest(unittest.TestCase):
         done, results = harness_run("peaks-zero", ["steady=peakcases:steady"], ["--memory-runs", "0"])
         self.assertEqual(done.returncode, 2)
         self.assertIn("memory_runs must be an integer >= 1, got 0", done.stderr)
+        self.assertIsNone(results)
+
+
+def _config(settings):
+    handle, path = tempfile.mkstemp(prefix="bytescope-test-peaks-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as config:
+        json.dump(settings, config)
+    return ["--config", path]
+
+
+@requires_processes
+class PeakInWorkerTest(unittest.TestCase):
+    """Same-runner rounds: the round's measuring worker is the first memory process (after its warm-up, before
+    timing), so the rounds provide the processes the memory gate compares."""
+
+    def test_the_worker_measures_the_first_peak_before_timing_and_one_process_the_rest(self):
+        done, results, entry = _run("steady", ["--memory-runs", "2", *_config({"peak_in_worker": True})], "in-worker")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(results_validator().errors(results), [])
+        self.assertEqual(len(entry["memory"]["peaks_bytes"]), 2)
+        self.assertEqual(entry["memory"]["failed_processes"], [])
+        self.assertEqual(len(entry["time"]["samples_ns"]), 2)
+        first = done.stderr.index("steady: memory 1 call, process 1 of 2\u2026")
+        self.assertLess(first, done.stderr.index("steady: timing 2 calls\u2026"))
+        self.assertIn("steady: memory 1 call, process 2 of 2\u2026", done.stderr)
+        with open(os.path.join(results["settings"]["cwd"], "steady.count"), encoding="utf-8") as counter:
+            self.assertEqual(counter.read(), "xx")  # the worker and one memory process: no third
+
+    def test_a_worker_whose_entry_stops_tracing_still_times_it(self):
+        options = ["--memory-runs", "1", *_config({"peak_in_worker": True})]
+        done, _, entry = _run("stops_tracing", options, "in-worker")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(entry["status"], "ok")
+        self.assertEqual(len(entry["time"]["samples_ns"]), 2)
+        self.assertIsNone(entry["memory"])
+        self.assertEqual(entry["memory_unmeasured"], peaks.STOPPED_TRACING)
+
+    def test_peak_in_worker_must_be_a_boolean(self):
+        done, results = harness_run("peaks-in-worker-bad", ["steady=peakcases:steady"], _config({"peak_in_worker": 1}))
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("peak_in_worker must be true or false, got 1", done.stderr)
         self.assertIsNone(results)
 
 
