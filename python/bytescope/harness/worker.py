@@ -56,6 +56,7 @@ class Measurement:
         self._raw_locations = []  # (filename, lineno, qualname) of functions that ran, for the capture
         self._modules_before = set(sys.modules)  # what the entry imports is what is new after its import and calls
         self._executed = None  # {(filename, lineno, qualname): {offset: executions}} once instructions are counted
+        self._profiler = None  # the Profiler class, loaded before the entry when a call is profiled
 
     def _enter(self, phase, detail=""):
         self.phase = phase
@@ -95,6 +96,11 @@ class Measurement:
         if timing:
             steps.append(self._timing)
             if self.spec.get("profile", True):
+                # Loaded before the entry runs (the profiler binds its clocks on import, and an entry may replace
+                # time's), and only here: the rounds that only time never load it.
+                from ..profiling.profiler import Profiler
+
+                self._profiler = Profiler
                 steps.append(self._profile)
             if self.spec["instructions"]:
                 steps.append(self._instructions)
@@ -194,9 +200,7 @@ class Measurement:
 
     def _profile(self):
         self._enter("profile", "1 call")
-        from ..profiling.profiler import Profiler  # here: the rounds that only time never load it
-
-        profiler = Profiler(memory=False, clock="wall", builtins=True, threads=False)
+        profiler = self._profiler(memory=False, clock="wall", builtins=True, threads=False)
 
         def profiled(call):
             gc.collect()
