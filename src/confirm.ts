@@ -1,8 +1,9 @@
 // Confirmation of time regressions. On a shared machine a whole measurement can land in a window where another
 // process slows every call down; no statistic of that one run can tell it from a real regression. So an entry whose
 // time regressed is measured again, its samples pooled with the earlier ones, and gated again: a real regression
-// stays, a disturbed window is outvoted by the undisturbed ones. Only suspects are re-measured, so unchanged code pays
-// nothing.
+// stays, a disturbed window is outvoted by the undisturbed ones. A time that grew past the threshold without being
+// significant yet is a suspect too: one disturbed round among few (same-runner mode's four per side) can hide a real
+// regression, and more rounds settle it either way. Only suspects are re-measured, so unchanged code pays nothing.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Config, EntryPoint } from './config.js'
@@ -37,10 +38,10 @@ export async function confirmTimeRegressions(
   let base = initialBase
   let verdict = gate(results, base, config)
   for (let attempt = 1; attempt <= config.timeConfirmations; attempt++) {
-    const suspects = new Set(verdict.entries.filter((e) => timeRegressed(e.metrics)).map((e) => e.name))
+    const suspects = new Set(verdict.entries.filter((e) => timeSuspect(e.metrics)).map((e) => e.name))
     if (suspects.size === 0) break
     log.info(
-      `bytescope: time regressed for ${suspects.size} ${suspects.size === 1 ? 'entry' : 'entries'}; measuring again to confirm (${attempt}/${config.timeConfirmations})`,
+      `bytescope: time grew past the threshold for ${suspects.size} ${suspects.size === 1 ? 'entry' : 'entries'}; measuring again to confirm (${attempt}/${config.timeConfirmations})`,
     )
     const again = await remeasure(
       config.entryPoints.filter((e) => suspects.has(e.name)),
@@ -71,8 +72,14 @@ function remeasureHead(config: Config, interpreter: Interpreter, outputDir: stri
   }
 }
 
-function timeRegressed(metrics: Verdict['entries'][number]['metrics']): boolean {
-  return metrics.some((m) => m.metric === 'time' && m.status === 'regression')
+/** A time regression, or a growth past the threshold that is not significant yet. */
+function timeSuspect(metrics: Verdict['entries'][number]['metrics']): boolean {
+  return metrics.some(
+    (m) =>
+      m.metric === 'time' &&
+      (m.status === 'regression' ||
+        (m.status === 'unchanged' && m.change !== null && m.threshold !== null && m.change > m.threshold)),
+  )
 }
 
 /**
