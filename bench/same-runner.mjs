@@ -3,12 +3,13 @@
 // scratch git repository whose head commit is either identical to the base (A/A) or 10 % slower, counting failed
 // checks, and the wall and CPU time of each job.
 //
-//   node bench/same-runner.mjs [--runs 20] [--python python3] [--load-seconds 3]
+//   node bench/same-runner.mjs [--runs 20] [--python python3] [--load-seconds 3] [--cell TEXT ...]
 //
 // Per run, interleaved so machine drift hits every cell alike:
 //   same-runner A/A (defaults), same-runner A/A (--clock wall), same-runner 10 % slower (defaults),
 //   artifact A/A and artifact 10 % slower (defaults): the base measured in its own run (as a push to the default
 //   branch stores it), head measured later and compared with it through --baseline-path.
+// --cell (repeatable) keeps only the cells whose name contains TEXT.
 // The load: one busy process per core, on for --load-seconds, off for as long, the whole time.
 // The table so far is printed after every run, so a stopped bench still reports what it measured.
 // Python writes its bytecode cache, as on a GitHub-hosted runner (PYTHONDONTWRITEBYTECODE is dropped).
@@ -21,10 +22,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { benchArgs } from './args.mjs'
 
-const { option } = benchArgs()
+const { option, options } = benchArgs()
 const runs = Number(option('runs', '20'))
 const python = option('python', '')
 const loadSeconds = Number(option('load-seconds', '3'))
+const chosen = options('cell')
 const bundle = path.resolve(process.env.BYTESCOPE_ACTION ?? 'dist/index.js')
 
 if (process.argv[2] === '--busy') {
@@ -138,6 +140,8 @@ const CELLS = {
   'artifact A/A (defaults)': () => artifactRun(same),
   'artifact 10% slower (defaults)': () => artifactRun(slower),
 }
+for (const name of Object.keys(CELLS))
+  if (chosen.length && !chosen.some((text) => name.includes(text))) delete CELLS[name]
 
 // The load generator: one busy process per core, switched on and off.
 const busy = []
@@ -172,14 +176,16 @@ function table(done) {
     '| :- | -: | -: | -: | -: | -: | -: |',
   ]
   for (const [name, t] of Object.entries(tally)) {
-    const base = tally[contrast(name)]
-    const [wall, baseWall] = [median(t.seconds), median(base.seconds)]
+    // A contrast left out by --cell gives no ratio.
+    const base = tally[contrast(name)] ?? { seconds: [], cpu: [] }
+    const wall = median(t.seconds)
+    const wallRatio = base.seconds.length ? `${(wall / median(base.seconds)).toFixed(2)}×` : '—'
     const cpu = t.cpu.length ? median(t.cpu) : null
     const baseCpu = base.cpu.length ? median(base.cpu) : null
     const cpuText = cpu === null ? '—' : `${cpu.toFixed(1)} s`
     const cpuRatio = cpu === null || baseCpu === null ? '—' : `${(cpu / baseCpu).toFixed(2)}×`
     lines.push(
-      `| ${name} | ${t.failed} / ${t.runs} | ${t.timeFailed} | ${wall.toFixed(1)} s | ${(wall / baseWall).toFixed(2)}× | ${cpuText} | ${cpuRatio} |`,
+      `| ${name} | ${t.failed} / ${t.runs} | ${t.timeFailed} | ${wall.toFixed(1)} s | ${wallRatio} | ${cpuText} | ${cpuRatio} |`,
     )
   }
   return lines.join('\n')
