@@ -11,10 +11,12 @@ import { annotations } from '../src/annotations.js'
 import { loadConfig } from '../src/config.js'
 import { gate } from '../src/gate.js'
 import { renderReport, type BytecodeDiffReport } from '../src/report/index.js'
+import { renderTerminal } from '../src/report/terminal.js'
 import { joinPairs } from '../src/pairing.js'
 import { parseResults, type Results } from '../src/results.js'
 import type { Verdict } from '../src/verdict.js'
 import { githubContext } from './support/report-context.js'
+import { entry } from './support/results.js'
 
 const PYTHON = '/root/.pyenv/versions/3.12.1/bin/python3'
 const FIXTURE = join(import.meta.dirname, '..', 'python', 'tests', 'fixtures', 'harness', 'twins')
@@ -30,6 +32,7 @@ let base: Results
 let head: Results
 let verdict: Verdict
 let markdown: string
+let config: ReturnType<typeof loadConfig>
 
 function measure(side: 'base' | 'head', out: string): Results {
   const args = ['-m', 'bytescope', 'run', '--cwd', join(FIXTURE, side), '--out', out, '--entry', 'twins=twins.py']
@@ -46,7 +49,7 @@ beforeAll(() => {
   head = measure('head', join(dir, 'head.json'))
   const diffArgs = ['-m', 'bytescope', 'diff', join(dir, 'base.json'), join(dir, 'head.json'), '--json']
   const diff = JSON.parse(execFileSync(PYTHON, diffArgs, { env, encoding: 'utf8' })) as BytecodeDiffReport
-  const config = loadConfig({
+  config = loadConfig({
     settings: { 'entry-points': 'twins=twins.py', 'instructions-threshold': '1%' },
     label: (key) => key,
     cwd: FIXTURE,
@@ -107,5 +110,18 @@ describe('same-named functions, measured', () => {
       `Regressed most: rank.<locals>.<genexpr> (+${count} executed instructions on line ${added.lineno}).`,
     )
     expect(annotation?.startLine).toBe(added.lineno)
+  })
+
+  it('tells nothing as added or changed against a base that failed: head has nothing to be compared with', () => {
+    const failed = { ...base, entries: [entry({ name: 'twins', status: 'error' })] }
+    const alone = gate(head, failed, config)
+    const report = renderReport(alone, null, context).markdown
+    const terminal = renderTerminal(alone, null, context, { color: false })
+    for (const text of [report, terminal]) {
+      expect(text).toContain('Hottest functions')
+      expect(text).not.toContain('Functions that changed most')
+      expect(text).not.toContain('Added:')
+    }
+    expect(report).toContain('division by zero')
   })
 })

@@ -14,6 +14,7 @@ import type {
 } from './context.js'
 import { code, codeBlock, link, prose, shorten, singleLine } from './escape.js'
 import { count, duration, percent, plural, relative, shortSha, transition } from './format.js'
+import { comparedWithBase } from './entry-details.js'
 import { sourceUrl } from './links.js'
 
 interface Usage {
@@ -110,7 +111,7 @@ export function addedAndRemoved(verdict: Verdict): { added: CapturedFunction[]; 
   const added = new Map<string, CapturedFunction>()
   const removed = new Map<string, CapturedFunction>()
   for (const entry of verdict.entries) {
-    if (!entry.base || !entry.head) continue
+    if (!entry.base || !entry.head || !comparedWithBase(entry) || entry.head.status !== 'ok') continue
     const base = new Map(entry.base.functions.map((f) => [functionKey(f), f]))
     const head = new Map(entry.head.functions.map((f) => [functionKey(f), f]))
     for (const [k, f] of head) if (!base.has(k)) added.set(k, f)

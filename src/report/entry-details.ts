@@ -42,6 +42,14 @@ function instructionsByKey(entry: ResultsEntry | null): Map<string, Named & { co
  * share of the entry's instructions. Calls and instructions are exact, so any change in them is shown; own time of
  * one profiled call is noisy, so it counts only when the entry's time changed, and from half a percent of it.
  */
+/**
+ * Whether head's functions and sites are told against a base: only when the base measured. A base that failed (or was
+ * refused as measured outside its tree) has no functions, and everything of head's would read as new.
+ */
+export function comparedWithBase(entry: EntryVerdict): boolean {
+  return entry.base?.status === 'ok'
+}
+
 export function functionChanges(entry: EntryVerdict): FunctionChange[] {
   const base = rowsByKey(entry.base)
   const head = rowsByKey(entry.head)
@@ -219,7 +227,7 @@ function reasons(entry: EntryVerdict): string {
 function render(entry: EntryVerdict, context: ReportContext, functions: number, sites: number): string | null {
   const parts = [reasons(entry), errorSection(entry)]
   // Without a baseline every function and site is new: the same tables, ranked the same way, are what is hottest.
-  const compared = entry.base !== null
+  const compared = comparedWithBase(entry)
   const changes = functionChanges(entry)
   if (changes.length > 0 && functions > 0) {
     const title = compared ? 'Functions that changed most' : 'Hottest functions'

@@ -16,7 +16,7 @@ import {
   type ChangedFunction,
 } from './bytecode.js'
 import type { ReportContext } from './context.js'
-import { delta, functionChanges, grownSites } from './entry-details.js'
+import { comparedWithBase, delta, functionChanges, grownSites } from './entry-details.js'
 import { shorten, singleLine } from './escape.js'
 import { bytes, count, duration, ownTimeNote, plural, shortSha, transition } from './format.js'
 import { entryCounts, title } from './headline.js'
@@ -113,7 +113,7 @@ function entryDetails(entry: EntryVerdict, painter: Painter): string[] {
     lines.push(`  ${painter.paint('error', 'red')}${text(phase, 40)}: ${text(why, 1000)}`)
     lines.push(...tail.map((line) => `    ${text(line, 200)}`))
   }
-  const compared = entry.base !== null
+  const compared = comparedWithBase(entry)
   const changes = functionChanges(entry).slice(0, 10)
   if (changes.length > 0) {
     lines.push(
