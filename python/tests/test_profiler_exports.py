@@ -11,7 +11,7 @@ import unittest
 
 from bytescope.profiling import ProfileData, ProfileError, Profiler
 from tests.schema_check import Validator
-from tests.test_profiler import Shape, fib, fib_calls, is_even, mixed_workload, sort_key, with_generators
+from tests.profiler_workloads import Shape, fib, fib_calls, is_even, mixed_workload, sort_key, with_generators
 
 SCHEMA = os.path.join(os.path.dirname(__file__), "..", "..", "schema", "results.schema.json")
 
