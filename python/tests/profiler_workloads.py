@@ -162,8 +162,5 @@ def all_nodes(root):
     return list(root.walk())
 
 
-# ----------------------------------------------------------------------------------------------------------- tests
-
-
 def fib_calls(n):
     return 1 if n < 2 else 1 + fib_calls(n - 1) + fib_calls(n - 2)
