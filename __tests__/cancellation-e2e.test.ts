@@ -79,7 +79,12 @@ async function cancelMidRound(signals: NodeJS.Signals[]) {
   while (!existsSync(join(root, 'started')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
   expect(stderr).toContain('round 1: base')
   const running = processesOf(root)
-  for (const signal of signals) child.kill(signal)
+  // As GitHub does, the next signal comes once the first is being handled (GitHub waits 7.5 s).
+  for (const [index, signal] of signals.entries()) {
+    child.kill(signal)
+    if (index === signals.length - 1) break
+    while (!stderr.includes(`${signal} received`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+  }
   const code = await exited
   return { code, stderr, root, repo, runnerTemp, running }
 }

@@ -83,6 +83,8 @@ function cancel(signal: NodeJS.Signals): void {
   if (cancelledBy !== null) return
   cancelledBy = signal
   listen()
+  // Said at once: stopping may take the whole grace period, and a terminal user should not press Ctrl-C again.
+  process.stderr.write(`bytescope: ${signal} received; stopping (up to ${GRACE_MS / 1000} s)\n`)
   const tracked = [...children].filter(([child]) => child.exitCode === null && child.signalCode === null)
   const running = tracked.map(([child]) => child)
   const exited = running.map((child) => new Promise((done) => child.once('exit', done)))
