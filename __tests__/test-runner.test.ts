@@ -1,6 +1,6 @@
 // `npm test`'s Python half: every interpreter is named with its result, and a failure on any one fails the run.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -54,6 +54,34 @@ describe('scripts/test.mjs', () => {
     expect(result.stdout).toContain('AssertionError: Tuples differ: (3, 14) != (3, 10)')
     expect(result.status).toBe(1)
     expect(result.stdout).toMatch(/^\d+ passed, \d+ failed, \d+ skipped$/m)
+  })
+
+  it('gives the suites one temporary directory and removes it, with what they left there, after a passing run', () => {
+    const suite = path.join(scratch, 'temporary')
+    const seen = path.join(scratch, 'tempdirs')
+    spawnSync('mkdir', ['-p', suite])
+    writeFileSync(
+      path.join(suite, 'test_temporary.py'),
+      [
+        'import sys, tempfile, unittest',
+        'class Temporary(unittest.TestCase):',
+        '    def test_leaves_a_directory(self):',
+        '        if sys.platform == "emscripten":',
+        '            self.skipTest("Pyodide has a file system of its own")',
+        '        left = tempfile.mkdtemp(prefix="left-behind-")',
+        `        with open(${JSON.stringify(seen)}, "a") as f:`,
+        '            f.write(left + "\\n")',
+        '',
+      ].join('\n'),
+    )
+    const result = runPythonHalf({ BYTESCOPE_PYTHON_TESTS: suite })
+    expect(result.status, result.stdout + result.stderr).toBe(0)
+    const left = readFileSync(seen, 'utf8').trim().split('\n')
+    expect(left.length).toBeGreaterThan(0)
+    for (const dir of left) {
+      expect(path.basename(path.dirname(dir))).toMatch(/^tests-scratch-/)
+      expect(existsSync(path.dirname(dir))).toBe(false)
+    }
   })
 
   it('reports a test that ends the Pyodide runtime in one line, with its exit status', () => {

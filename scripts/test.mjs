@@ -138,6 +138,12 @@ async function pythonSuites() {
   )
 }
 
+// Every temporary file of the suites (vitest, the processes it starts, Python's tempfile) goes into one directory,
+// removed after a passing run: the tests need not each clean up, and a shared machine's /tmp does not fill up. A
+// failing run keeps it for a look.
+const scratch = mkdtempSync(path.join(tmpdir(), 'tests-scratch-'))
+for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = scratch
+
 const only = process.argv[2]
 const parts = []
 if (only !== 'python') parts.push(await vitest())
@@ -148,4 +154,7 @@ const total = parts.reduce((a, r) => ({
   skipped: a.skipped + r.skipped,
 }))
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`)
-process.exit(parts.every((p) => p.ok) ? 0 : 1)
+const ok = parts.every((p) => p.ok)
+if (ok) rmSync(scratch, { recursive: true, force: true })
+else console.log(`temporary files of this run: ${scratch}`)
+process.exit(ok ? 0 : 1)
