@@ -1,6 +1,6 @@
 // `npm test`'s Python half: every interpreter is named with its result, and a failure on any one fails the run.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -9,6 +9,14 @@ const root = path.resolve(import.meta.dirname, '..')
 const runner = path.join(root, 'scripts/test.mjs')
 const scratch = mkdtempSync(path.join(tmpdir(), 'bytescope-runner-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+/** A scratch unittest suite `name` holding one file of `lines`; its directory. */
+function suiteOf(name: string, file: string, lines: string[]): string {
+  const suite = path.join(scratch, name)
+  mkdirSync(suite, { recursive: true })
+  writeFileSync(path.join(suite, file), [...lines, ''].join('\n'))
+  return suite
+}
 
 function runPythonHalf(env: Record<string, string | undefined>) {
   return spawnSync(process.execPath, [runner, 'python'], {
@@ -27,21 +35,15 @@ describe('scripts/test.mjs', () => {
   })
 
   it('names the interpreter a test fails on and fails the run', () => {
-    const suite = path.join(scratch, 'suite')
-    spawnSync('mkdir', ['-p', suite])
-    writeFileSync(
-      path.join(suite, 'test_probe.py'),
-      [
-        'import sys, unittest',
-        'class Probe(unittest.TestCase):',
-        '    def test_runs(self):',
-        '        self.assertTrue(True)',
-        '    def test_only_on_oldest(self):',
-        '        # Fails everywhere but 3.10, so exactly the newer interpreters must be named as failing.',
-        '        self.assertEqual(sys.version_info[:2], (3, 10))',
-        '',
-      ].join('\n'),
-    )
+    const suite = suiteOf('suite', 'test_probe.py', [
+      'import sys, unittest',
+      'class Probe(unittest.TestCase):',
+      '    def test_runs(self):',
+      '        self.assertTrue(True)',
+      '    def test_only_on_oldest(self):',
+      '        # Fails everywhere but 3.10, so exactly the newer interpreters must be named as failing.',
+      '        self.assertEqual(sys.version_info[:2], (3, 10))',
+    ])
     const result = runPythonHalf({ BYTESCOPE_PYTHON_TESTS: suite })
     const lines = result.stdout.split('\n').filter((l) => /^python 3\.\d+: /.test(l))
     expect(lines.length).toBeGreaterThan(0)
@@ -57,23 +59,17 @@ describe('scripts/test.mjs', () => {
   })
 
   it('gives the suites one temporary directory and removes it, with what they left there, after a passing run', () => {
-    const suite = path.join(scratch, 'temporary')
     const seen = path.join(scratch, 'tempdirs')
-    spawnSync('mkdir', ['-p', suite])
-    writeFileSync(
-      path.join(suite, 'test_temporary.py'),
-      [
-        'import sys, tempfile, unittest',
-        'class Temporary(unittest.TestCase):',
-        '    def test_leaves_a_directory(self):',
-        '        if sys.platform == "emscripten":',
-        '            self.skipTest("Pyodide has a file system of its own")',
-        '        left = tempfile.mkdtemp(prefix="left-behind-")',
-        `        with open(${JSON.stringify(seen)}, "a") as f:`,
-        '            f.write(left + "\\n")',
-        '',
-      ].join('\n'),
-    )
+    const suite = suiteOf('temporary', 'test_temporary.py', [
+      'import sys, tempfile, unittest',
+      'class Temporary(unittest.TestCase):',
+      '    def test_leaves_a_directory(self):',
+      '        if sys.platform == "emscripten":',
+      '            self.skipTest("Pyodide has a file system of its own")',
+      '        left = tempfile.mkdtemp(prefix="left-behind-")',
+      `        with open(${JSON.stringify(seen)}, "a") as f:`,
+      '            f.write(left + "\\n")',
+    ])
     const result = runPythonHalf({ BYTESCOPE_PYTHON_TESTS: suite })
     expect(result.status, result.stdout + result.stderr).toBe(0)
     const left = readFileSync(seen, 'utf8').trim().split('\n')
@@ -85,18 +81,12 @@ describe('scripts/test.mjs', () => {
   })
 
   it('reports a test that ends the Pyodide runtime in one line, with its exit status', () => {
-    const suite = path.join(scratch, 'dies')
-    spawnSync('mkdir', ['-p', suite])
-    writeFileSync(
-      path.join(suite, 'test_dies.py'),
-      [
-        'import os, unittest',
-        'class Dies(unittest.TestCase):',
-        '    def test_exit(self):',
-        '        os._exit(7)',
-        '',
-      ].join('\n'),
-    )
+    const suite = suiteOf('dies', 'test_dies.py', [
+      'import os, unittest',
+      'class Dies(unittest.TestCase):',
+      '    def test_exit(self):',
+      '        os._exit(7)',
+    ])
     const result = spawnSync(process.execPath, [path.join(root, 'scripts/pyodide-tests.mjs'), suite, suite], {
       cwd: root,
       encoding: 'utf8',

@@ -26,14 +26,15 @@ def within(path, tree):
     return path == tree or path.startswith(tree.rstrip(os.sep) + os.sep)
 
 
+def _outside(what, tree, phase):
+    """The error record of code that came from outside the checkout being measured, with the fix."""
+    message = f"{what}, outside the checkout being measured ({tree}); {FIX}"
+    return {"type": OUTSIDE_TREE, "message": message, "traceback": None, "phase": phase}
+
+
 def outside_error(module, where, tree, phase):
     origin = f"from {where}" if where else "without a source file"
-    return {
-        "type": OUTSIDE_TREE,
-        "message": f"module {module!r} was imported {origin}, outside the checkout being measured ({tree}); {FIX}",
-        "traceback": None,
-        "phase": phase,
-    }
+    return _outside(f"module {module!r} was imported {origin}", tree, phase)
 
 
 def module_of(filename):
@@ -48,9 +49,4 @@ def module_of(filename):
 def foreign_function_error(qualname, filename, tree, phase):
     module = module_of(filename)
     of = f" (module {module!r})" if module else ""
-    return {
-        "type": OUTSIDE_TREE,
-        "message": f"{qualname}{of} ran from {filename}, outside the checkout being measured ({tree}); {FIX}",
-        "traceback": None,
-        "phase": phase,
-    }
+    return _outside(f"{qualname}{of} ran from {filename}", tree, phase)
